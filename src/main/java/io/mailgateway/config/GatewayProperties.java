@@ -1,0 +1,241 @@
+package io.mailgateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every {@code gateway.*} setting, typed and validated at start: a bad value stops the gateway with a
+ * message naming the key. Each setting is also an environment variable by Spring's relaxed binding
+ * ({@code gateway.smtp.relay.port} is {@code GATEWAY_SMTP_RELAY_PORT}). The defaults and their reasons are
+ * commented in {@code application.yml}; the names are a contract (shared/DESIGN.md), rename none.
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public class GatewayProperties {
+
+    /** Journal, outbox, pickup folder and generated keys live here. */
+    @NotNull
+    private Path dataDir = Path.of("data");
+
+    /** Name used in EHLO, Received and generated Message-IDs; empty means this machine's host name. */
+    private String hostname = "";
+
+    @Valid
+    private final Smtp smtp = new Smtp();
+
+    @Valid
+    private final Delivery delivery = new Delivery();
+
+    @Valid
+    private final Broker broker = new Broker();
+
+    public Path getDataDir() { return dataDir; }
+    public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public String getHostname() { return hostname; }
+    public void setHostname(String hostname) { this.hostname = hostname; }
+    public Smtp getSmtp() { return smtp; }
+    public Delivery getDelivery() { return delivery; }
+    public Broker getBroker() { return broker; }
+
+    public static class Smtp {
+        @NotBlank
+        private String bindAddress = "127.0.0.1";
+        @Valid
+        private final Listener relay = new Listener(2525);
+        @Valid
+        private final Listener submission = new Listener(2587);
+        @Valid
+        private final Listener smtps = new Listener(2465);
+        /** CIDR blocks whose clients may relay without AUTH (checked by {@code TrustedNetworks}). */
+        @NotNull
+        private List<String> trustedNetworks = new ArrayList<>(List.of("127.0.0.0/8", "::1"));
+        private Path usersFile;
+        @NotNull
+        private DataSize maxMessageSize = DataSize.ofMegabytes(25);
+        @Min(1) @Max(10_000)
+        private int maxRecipients = 100;
+        @Min(1) @Max(100_000)
+        private int maxConnections = 200;
+        /** RFC 5321 §4.5.3.2 asks servers to wait at least 5 minutes for the next command. */
+        @NotNull
+        private Duration idleTimeout = Duration.ofMinutes(5);
+
+        public String getBindAddress() { return bindAddress; }
+        public void setBindAddress(String bindAddress) { this.bindAddress = bindAddress; }
+        public Listener getRelay() { return relay; }
+        public Listener getSubmission() { return submission; }
+        public Listener getSmtps() { return smtps; }
+        public List<String> getTrustedNetworks() { return trustedNetworks; }
+        public void setTrustedNetworks(List<String> trustedNetworks) { this.trustedNetworks = trustedNetworks; }
+        public Path getUsersFile() { return usersFile; }
+        public void setUsersFile(Path usersFile) { this.usersFile = usersFile; }
+        public DataSize getMaxMessageSize() { return maxMessageSize; }
+        public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
+        public int getMaxRecipients() { return maxRecipients; }
+        public void setMaxRecipients(int maxRecipients) { this.maxRecipients = maxRecipients; }
+        public int getMaxConnections() { return maxConnections; }
+        public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+        public Duration getIdleTimeout() { return idleTimeout; }
+        public void setIdleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; }
+    }
+
+    public static class Listener {
+        private boolean enabled = true;
+        /** 0 picks a free port (tests); the bound port is logged. */
+        @Min(0) @Max(65535)
+        private int port;
+
+        public Listener(int port) { this.port = port; }
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+    }
+
+    public enum DeliveryMode { CAPTURE, SMARTHOST, MX }
+
+    public enum TlsMode { NONE, STARTTLS, STARTTLS_REQUIRED, IMPLICIT }
+
+    public static class Delivery {
+        /** Empty: {@code smarthost} when a smart host is set, otherwise {@code capture}. */
+        private DeliveryMode mode;
+        @Valid
+        private final SmartHost smarthost = new SmartHost();
+        @Valid
+        private final Retry retry = new Retry();
+        /** Parallel deliveries; each keeps its own connection to the next hop open between messages. */
+        @Min(1) @Max(64)
+        private int concurrency = 4;
+        @NotNull
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        /** Per reply; RFC 5321 §4.5.3.2 allows the server up to 10 minutes after the final dot. */
+        @NotNull
+        private Duration readTimeout = Duration.ofMinutes(5);
+
+        /** The mode in force: the explicit one, else decided by whether a smart host is configured. */
+        public DeliveryMode effectiveMode() {
+            if (mode != null) {
+                return mode;
+            }
+            return smarthost.getHost() == null || smarthost.getHost().isBlank()
+                ? DeliveryMode.CAPTURE : DeliveryMode.SMARTHOST;
+        }
+
+        @AssertTrue(message = "gateway.delivery.smarthost.host must be set when gateway.delivery.mode=smarthost")
+        public boolean isSmartHostSetWhenRequired() {
+            return mode != DeliveryMode.SMARTHOST || (smarthost.getHost() != null && !smarthost.getHost().isBlank());
+        }
+
+        @AssertTrue(message = "gateway.delivery.mode=mx is not implemented yet (issue 7); use capture or smarthost")
+        public boolean isModeImplemented() {
+            return mode != DeliveryMode.MX;
+        }
+
+        public DeliveryMode getMode() { return mode; }
+        public void setMode(DeliveryMode mode) { this.mode = mode; }
+        public SmartHost getSmarthost() { return smarthost; }
+        public Retry getRetry() { return retry; }
+        public int getConcurrency() { return concurrency; }
+        public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getReadTimeout() { return readTimeout; }
+        public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
+    }
+
+    public static class SmartHost {
+        private String host;
+        @Min(1) @Max(65535)
+        private int port = 587;
+        @NotNull
+        private TlsMode tls = TlsMode.STARTTLS_REQUIRED;
+        private String username;
+        /** Only from configuration or the environment; never logged. */
+        private String password;
+        /** PKCS#12 or JKS trust store for a private CA; empty means the JVM's default trust store. */
+        private Path trustStore;
+        private String trustStorePassword;
+        /** Close a pooled connection that has been idle this long instead of reusing it. */
+        @NotNull
+        private Duration maxIdle = Duration.ofSeconds(30);
+
+        public String getHost() { return host; }
+        public void setHost(String host) { this.host = host; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public TlsMode getTls() { return tls; }
+        public void setTls(TlsMode tls) { this.tls = tls; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public Path getTrustStore() { return trustStore; }
+        public void setTrustStore(Path trustStore) { this.trustStore = trustStore; }
+        public String getTrustStorePassword() { return trustStorePassword; }
+        public void setTrustStorePassword(String trustStorePassword) { this.trustStorePassword = trustStorePassword; }
+        public Duration getMaxIdle() { return maxIdle; }
+        public void setMaxIdle(Duration maxIdle) { this.maxIdle = maxIdle; }
+    }
+
+    public static class Retry {
+        @NotNull
+        private Duration initialDelay = Duration.ofMinutes(5);
+        @NotNull
+        private Duration maxDelay = Duration.ofHours(1);
+        @NotNull
+        private Duration maxLifetime = Duration.ofDays(5);
+
+        @AssertTrue(message = "gateway.delivery.retry.initial-delay must be positive and not above max-delay")
+        public boolean isOrdered() {
+            return initialDelay != null && maxDelay != null
+                && !initialDelay.isNegative() && !initialDelay.isZero() && initialDelay.compareTo(maxDelay) <= 0;
+        }
+
+        public Duration getInitialDelay() { return initialDelay; }
+        public void setInitialDelay(Duration initialDelay) { this.initialDelay = initialDelay; }
+        public Duration getMaxDelay() { return maxDelay; }
+        public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
+        public Duration getMaxLifetime() { return maxLifetime; }
+        public void setMaxLifetime(Duration maxLifetime) { this.maxLifetime = maxLifetime; }
+    }
+
+    public static class Broker {
+        /** broker.xml of the embedded broker; see artemis-config/broker.xml for what each block is for. */
+        @NotBlank
+        private String configFile = "artemis-config/broker.xml";
+        /** Set: use that broker instead of the embedded one (scale-out, issue 10). */
+        private String url;
+        private String username;
+        private String password;
+        /** How long an intake waits for the broker before answering 451; keeps SMTP clients from hanging. */
+        @NotNull
+        private Duration sendTimeout = Duration.ofSeconds(15);
+
+        @AssertTrue(message = "gateway.broker.url (an external broker) is not supported yet (issue 10); leave it unset")
+        public boolean isEmbedded() {
+            return url == null || url.isBlank();
+        }
+
+        public String getConfigFile() { return configFile; }
+        public void setConfigFile(String configFile) { this.configFile = configFile; }
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public Duration getSendTimeout() { return sendTimeout; }
+        public void setSendTimeout(Duration sendTimeout) { this.sendTimeout = sendTimeout; }
+    }
+}

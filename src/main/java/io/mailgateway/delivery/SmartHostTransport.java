@@ -1,0 +1,155 @@
+package io.mailgateway.delivery;
+
+import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.config.GatewayProperties.TlsMode;
+import io.mailgateway.mail.QueuedMail;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers everything to one smart host (the ISP's relay, Microsoft 365, Gmail, a Mailpit).
+ *
+ * <p>Each delivery thread keeps its own connection open between messages (like Postfix's connection
+ * cache) instead of a connect, EHLO, STARTTLS and AUTH per message. A connection idle longer than
+ * {@code max-idle} is closed rather than trusted: relays drop idle clients. One mail {@link Session} is
+ * built at start and shared.
+ */
+public final class SmartHostTransport implements Transport, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmartHostTransport.class);
+    /** A connection used this recently is assumed alive; older ones get a NOOP first. */
+    private static final Duration TRUST_WITHOUT_NOOP = Duration.ofSeconds(2);
+
+    private final GatewayProperties.SmartHost config;
+    private final Session session;
+    private final boolean implicitTls;
+    private final String peer;
+    private final Clock clock;
+    private final ThreadLocal<Pooled> current = new ThreadLocal<>();
+    private final Set<SmtpConnection> open = ConcurrentHashMap.newKeySet();
+
+    private record Pooled(SmtpConnection connection, Instant lastUsed) {
+    }
+
+    public SmartHostTransport(GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
+                              String localHostname, Clock clock) {
+        this.config = config;
+        this.implicitTls = config.getTls() == TlsMode.IMPLICIT;
+        this.peer = config.getHost() + ":" + config.getPort();
+        this.clock = clock;
+        this.session = Session.getInstance(sessionProperties(config, delivery, localHostname));
+    }
+
+    @Override
+    public DeliveryReport deliver(QueuedMail mail) {
+        SmtpConnection connection;
+        try {
+            connection = connection();
+        } catch (AuthenticationFailedException e) {
+            return DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e));
+        } catch (MessagingException e) {
+            return DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e));
+        }
+        DeliveryReport report = connection.send(mail);
+        if (connection.reusable()) {
+            current.set(new Pooled(connection, clock.instant()));
+        } else {
+            discard(connection);
+        }
+        return report;
+    }
+
+    private SmtpConnection connection() throws MessagingException {
+        Pooled pooled = current.get();
+        current.remove();
+        if (pooled != null) {
+            Duration idle = Duration.between(pooled.lastUsed(), clock.instant());
+            if (idle.compareTo(config.getMaxIdle()) < 0
+                    && (idle.compareTo(TRUST_WITHOUT_NOOP) < 0 || pooled.connection().isConnected())) {
+                return pooled.connection();
+            }
+            discard(pooled.connection());
+        }
+        SmtpConnection connection = new SmtpConnection(session, implicitTls, peer);
+        boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
+        connection.connect(config.getHost(), config.getPort(),
+            auth ? config.getUsername() : null, auth ? config.getPassword() : null);
+        open.add(connection);
+        log.debug("[delivery] connected to {}", peer);
+        return connection;
+    }
+
+    private void discard(SmtpConnection connection) {
+        open.remove(connection);
+        try {
+            connection.close();
+        } catch (MessagingException | RuntimeException e) {
+            log.debug("[delivery] closing connection to {}: {}", peer, e.toString());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "smarthost " + peer + " " + config.getTls().name().toLowerCase().replace('_', '-');
+    }
+
+    /** Closes every pooled connection (QUIT) at shutdown. */
+    @Override
+    public void close() {
+        open.forEach(this::discard);
+    }
+
+    private static Properties sessionProperties(GatewayProperties.SmartHost config,
+                                                GatewayProperties.Delivery delivery, String localHostname) {
+        String p = config.getTls() == TlsMode.IMPLICIT ? "mail.smtps." : "mail.smtp.";
+        Properties properties = new Properties();
+        properties.put(p + "connectiontimeout", String.valueOf(delivery.getConnectTimeout().toMillis()));
+        properties.put(p + "timeout", String.valueOf(delivery.getReadTimeout().toMillis()));
+        properties.put(p + "writetimeout", String.valueOf(delivery.getReadTimeout().toMillis()));
+        properties.put(p + "localhost", localHostname);
+        properties.put(p + "quitwait", "false");
+        boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
+        properties.put(p + "auth", String.valueOf(auth));
+        properties.put(p + "starttls.enable",
+            String.valueOf(config.getTls() == TlsMode.STARTTLS || config.getTls() == TlsMode.STARTTLS_REQUIRED));
+        properties.put(p + "starttls.required", String.valueOf(config.getTls() == TlsMode.STARTTLS_REQUIRED));
+        properties.put(p + "ssl.checkserveridentity", "true");
+        properties.put(p + "ssl.protocols", "TLSv1.3 TLSv1.2");
+        if (config.getTrustStore() != null) {
+            properties.put(p + "ssl.socketFactory", trustStoreContext(config).getSocketFactory());
+        }
+        return properties;
+    }
+
+    private static SSLContext trustStoreContext(GatewayProperties.SmartHost config) {
+        try (InputStream in = Files.newInputStream(config.getTrustStore())) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            String password = config.getTrustStorePassword();
+            store.load(in, password == null ? null : password.toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                "gateway.delivery.smarthost.trust-store: cannot load " + config.getTrustStore() + ": " + e.getMessage(), e);
+        }
+    }
+}

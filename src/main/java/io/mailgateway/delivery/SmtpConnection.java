@@ -1,0 +1,151 @@
+package io.mailgateway.delivery;
+
+import io.mailgateway.mail.QueuedMail;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+/**
+ * One SMTP client connection to a next hop, kept open across messages.
+ *
+ * <p>Jakarta Mail's {@code SMTPTransport} does the connection work we want to share with every other mail
+ * client (STARTTLS, implicit TLS, certificate checks, AUTH mechanisms, dot-stuffing in its DATA stream).
+ * Its {@code sendMessage} we do not use: it re-serialises the message and takes recipients from headers.
+ * Here the envelope is spoken command by command from the queued mail, each RCPT reply is kept per
+ * recipient, and DATA carries the stored bytes unchanged.
+ */
+final class SmtpConnection extends SMTPTransport {
+
+    private final String peer;
+    private boolean broken;
+
+    SmtpConnection(Session session, boolean implicitTls, String peer) {
+        super(session, new URLName(implicitTls ? "smtps" : "smtp", null, -1, null, null, null),
+            implicitTls ? "smtps" : "smtp", implicitTls);
+        this.peer = peer;
+    }
+
+    /**
+     * False once a command failed at the connection level; such a connection is not reused. (No NOOP
+     * here: that would cost a round trip per message; the pool checks connections that sat idle.)
+     */
+    boolean reusable() {
+        return !broken;
+    }
+
+    /** One mail transaction: MAIL, one RCPT per envelope recipient, DATA with the stored bytes. */
+    synchronized DeliveryReport send(QueuedMail mail) {
+        List<String> recipients = mail.envelope().recipients();
+        Map<String, RecipientResult> results = new LinkedHashMap<>();
+        List<String> accepted = new ArrayList<>();
+        String stage = "MAIL FROM";
+        try {
+            int mailCode = simpleCommand("MAIL FROM:<" + mail.envelope().sender() + ">" + mailParameters(mail));
+            if (mailCode != 250) {
+                String reply = said(stage);
+                simpleCommand("RSET");
+                return new DeliveryReport(
+                    recipients.stream().map(r -> RecipientResult.fromReply(r, mailCode, reply)).toList());
+            }
+            stage = "RCPT TO";
+            for (String recipient : recipients) {
+                int code = simpleCommand("RCPT TO:<" + recipient + ">");
+                if (code == 250 || code == 251) {
+                    accepted.add(recipient);
+                } else {
+                    results.put(recipient, RecipientResult.fromReply(recipient, code, said(stage)));
+                }
+            }
+            if (accepted.isEmpty()) {
+                simpleCommand("RSET");
+                return ordered(recipients, results);
+            }
+            stage = "DATA";
+            try {
+                OutputStream data = data();
+                data.write(mail.content());
+                data.flush();
+                stage = "end of DATA";
+                finishData();
+            } catch (SMTPSendFailedException e) {
+                // the DATA command or the final dot was refused; the transport already sent RSET
+                for (String recipient : accepted) {
+                    results.put(recipient, RecipientResult.fromReply(recipient, e.getReturnCode(), said(stage)));
+                }
+                return ordered(recipients, results);
+            }
+            String reply = said(stage);
+            for (String recipient : accepted) {
+                results.put(recipient, RecipientResult.delivered(recipient, reply));
+            }
+            return ordered(recipients, results);
+        } catch (MessagingException | IOException e) {
+            // connection refused, reset, timed out, or closed before the final reply: nobody still open
+            // has the mail for sure, so all of them are deferred (at-least-once: a duplicate is possible)
+            broken = true;
+            String reason = "connection to " + peer + " failed during " + stage + ": " + rootMessage(e);
+            for (String recipient : recipients) {
+                results.putIfAbsent(recipient, RecipientResult.deferred(recipient, reason));
+            }
+            accepted.forEach(r -> results.put(r, RecipientResult.deferred(r, reason)));
+            return ordered(recipients, results);
+        }
+    }
+
+    private String mailParameters(QueuedMail mail) {
+        StringBuilder parameters = new StringBuilder();
+        if (supportsExtension("SIZE")) {
+            parameters.append(" SIZE=").append(mail.content().length);
+        }
+        if (supportsExtension("8BITMIME") && hasEightBit(mail.content())) {
+            parameters.append(" BODY=8BITMIME");
+        }
+        if (supportsExtension("SMTPUTF8") && !isAscii(mail.envelope())) {
+            parameters.append(" SMTPUTF8");
+        }
+        return parameters.toString();
+    }
+
+    private String said(String stage) {
+        String reply = getLastServerResponse();
+        reply = reply == null ? "(no reply)" : reply.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return peer + " said: " + reply + " (in reply to " + stage + ")";
+    }
+
+    private static DeliveryReport ordered(List<String> recipients, Map<String, RecipientResult> results) {
+        return new DeliveryReport(recipients.stream().map(results::get).toList());
+    }
+
+    private static boolean hasEightBit(byte[] content) {
+        for (byte b : content) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAscii(io.mailgateway.mail.MailEnvelope envelope) {
+        StringBuilder all = new StringBuilder(envelope.sender());
+        envelope.recipients().forEach(all::append);
+        return StandardCharsets.US_ASCII.newEncoder().canEncode(all);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip());
+    }
+}

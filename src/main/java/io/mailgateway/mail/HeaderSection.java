@@ -1,0 +1,68 @@
+package io.mailgateway.mail;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Reads and extends the header section of raw RFC 5322 bytes without parsing or re-serialising the rest:
+ * the body is copied byte for byte. Used at intake to add trace headers and the headers RFC 5322 §3.6
+ * requires (Date, Message-ID) when a client left them out.
+ */
+public final class HeaderSection {
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private HeaderSection() {
+    }
+
+    /** Index just past the blank line that ends the header section, or the length if there is none. */
+    public static int end(byte[] message) {
+        if (message.length >= 2 && message[0] == CR && message[1] == LF) {
+            return 0; // no headers at all, the body starts at once
+        }
+        for (int i = 0; i + 3 < message.length; i++) {
+            if (message[i] == CR && message[i + 1] == LF && message[i + 2] == CR && message[i + 3] == LF) {
+                return i + 2;
+            }
+        }
+        return message.length;
+    }
+
+    /** Whether a header field with this name (case-insensitive) starts a line in the header section. */
+    public static boolean has(byte[] message, String name) {
+        String headers = new String(message, 0, end(message), StandardCharsets.ISO_8859_1);
+        String wanted = name.toLowerCase(Locale.ROOT) + ":";
+        int lineStart = 0;
+        while (lineStart < headers.length()) {
+            int lineEnd = headers.indexOf("\r\n", lineStart);
+            if (lineEnd < 0) {
+                lineEnd = headers.length();
+            }
+            String line = headers.substring(lineStart, lineEnd).toLowerCase(Locale.ROOT);
+            // "Name :" is obsolete syntax (RFC 5322 §4.5.3) but still seen from old tools
+            if (line.startsWith(wanted) || line.replaceFirst("^([!-9;-~]+)[ \\t]+:", "$1:").startsWith(wanted)) {
+                return true;
+            }
+            lineStart = lineEnd + 2;
+        }
+        return false;
+    }
+
+    /**
+     * A copy of {@code message} with {@code fields} (complete header lines, each ending in CRLF) in front.
+     * Trace headers go on top (RFC 5321 §4.4), so prepending is right for Received and harmless for the rest.
+     */
+    public static byte[] prepend(byte[] message, String fields) {
+        byte[] head = fields.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + message.length);
+        out.writeBytes(head);
+        if (end(message) == 0 && !(message.length >= 2 && message[0] == CR)) {
+            // a message without a header section or blank line: keep what follows a body, not a header
+            out.writeBytes(new byte[] {CR, LF});
+        }
+        out.writeBytes(message);
+        return out.toByteArray();
+    }
+}
