@@ -1,0 +1,55 @@
+package io.mailgateway.it.support;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
+
+/** Reads what sits in the gateway's queues, ready and scheduled, straight from the embedded broker. */
+public final class BrokerQueues {
+
+    private final EmbeddedActiveMQ broker;
+
+    public BrokerQueues(EmbeddedActiveMQ broker) {
+        this.broker = broker;
+    }
+
+    /** Properties of the messages ready for delivery (not scheduled) in {@code queue}. */
+    public List<Map<String, Object>> ready(String queue) {
+        List<Map<String, Object>> messages = new ArrayList<>();
+        try (LinkedListIterator<MessageReference> it = queue(queue).browserIterator()) {
+            while (it.hasNext()) {
+                messages.add(properties(it.next().getMessage()));
+            }
+        }
+        return messages;
+    }
+
+    /** Properties of the messages scheduled for later delivery in {@code queue} (deferred mail). */
+    public List<Map<String, Object>> scheduled(String queue) {
+        return queue(queue).getScheduledMessages().stream().map(r -> properties(r.getMessage())).toList();
+    }
+
+    private Queue queue(String name) {
+        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
+        if (queue == null) {
+            throw new IllegalStateException("no queue " + name);
+        }
+        return queue;
+    }
+
+    private static Map<String, Object> properties(Message message) {
+        Map<String, Object> properties = new HashMap<>();
+        for (SimpleString name : message.getPropertyNames()) {
+            Object value = message.getObjectProperty(name);
+            properties.put(name.toString(), value instanceof SimpleString s ? s.toString() : value);
+        }
+        return properties;
+    }
+}

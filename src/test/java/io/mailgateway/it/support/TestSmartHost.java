@@ -1,0 +1,148 @@
+package io.mailgateway.it.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * A real SMTP server on a loopback port standing in for the smart host: it records every transaction
+ * (session, envelope, exact DATA bytes) and can be told to refuse recipients or DATA, or to be down.
+ */
+public final class TestSmartHost implements AutoCloseable {
+
+    /** One mail transaction that reached the end of DATA (accepted or refused there). */
+    public record Transaction(String sessionId, String from, List<String> recipients, byte[] data, int reply) {
+        public String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+
+        public boolean accepted() {
+            return reply == 250;
+        }
+
+        public String messageId() {
+            Matcher m = Pattern.compile("(?im)^Message-ID:\\s*(<[^>]+>)").matcher(text());
+            return m.find() ? m.group(1) : null;
+        }
+    }
+
+    private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
+    private final Map<String, RejectException> rejectedRecipients = new ConcurrentHashMap<>();
+    private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
+    private final Map<String, Integer> rcptCounts = new ConcurrentHashMap<>();
+    private volatile SMTPServer server;
+    private volatile int port;
+
+    public TestSmartHost start() {
+        server = SMTPServer.port(port)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .hostName("smarthost.test")
+            .insertReceivedHeaders(false)
+            .messageHandlerFactory(Handler::new)
+            .build();
+        server.start();
+        port = server.getPortAllocated();
+        return this;
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Every RCPT TO for this address is refused with {@code code text}. */
+    public void rejectRecipient(String address, int code, String text) {
+        rejectedRecipients.put(address, new RejectException(code, text));
+    }
+
+    /** The next end-of-DATA reply is {@code code text} instead of 250 (one use). */
+    public void refuseNextData(int code, String text) {
+        dataReplies.add(new RejectException(code, text));
+    }
+
+    public List<Transaction> transactions() {
+        return new ArrayList<>(transactions);
+    }
+
+    public List<Transaction> withMessageId(String messageId) {
+        return transactions.stream().filter(t -> messageId.equals(t.messageId())).toList();
+    }
+
+    public List<Transaction> where(Predicate<Transaction> predicate) {
+        return transactions.stream().filter(predicate).toList();
+    }
+
+    /** How often RCPT TO named this address, accepted or not. */
+    public int rcptCount(String address) {
+        return rcptCounts.getOrDefault(address, 0);
+    }
+
+    private final class Handler implements MessageHandler {
+        private final MessageContext context;
+        private String from;
+        private final List<String> recipients = new ArrayList<>();
+
+        Handler(MessageContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public void from(String from) {
+            this.from = from;
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            rcptCounts.merge(recipient, 1, Integer::sum);
+            RejectException reject = rejectedRecipients.get(recipient);
+            if (reject != null) {
+                throw new RejectException(reject.getCode(), reject.getMessage());
+            }
+            recipients.add(recipient);
+        }
+
+        @Override
+        public String data(InputStream data) throws RejectException, IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            data.transferTo(bytes);
+            RejectException refusal = dataReplies.poll();
+            transactions.add(new Transaction(context.getSessionId(), from, List.copyOf(recipients),
+                bytes.toByteArray(), refusal == null ? 250 : refusal.getCode()));
+            if (refusal != null) {
+                throw new RejectException(refusal.getCode(), refusal.getMessage());
+            }
+            return null;
+        }
+
+        @Override
+        public void done() {
+        }
+    }
+}
