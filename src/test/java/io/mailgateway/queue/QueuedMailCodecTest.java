@@ -11,7 +11,7 @@ import java.util.List;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -20,14 +20,15 @@ class QueuedMailCodecTest {
     private static final byte[] CONTENT =
         "Subject: caf\u00e9\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
 
-    private final DefaultCamelContext camel = new DefaultCamelContext();
+    /** Only a type-converter host for the messages; never started. */
+    private static final DefaultCamelContext camel = new DefaultCamelContext();
 
-    @AfterEach
-    void closeCamel() {
+    @AfterAll
+    static void closeCamel() throws Exception {
         camel.close();
     }
 
-    private Message message(QueuedMail mail) {
+    private static Message message(QueuedMail mail) {
         Message message = new DefaultMessage(camel);
         message.setHeaders(QueuedMailCodec.properties(mail));
         message.setBody(mail.content());

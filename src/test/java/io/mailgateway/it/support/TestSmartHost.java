@@ -47,6 +47,7 @@ public final class TestSmartHost implements AutoCloseable {
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> rcptCounts = new ConcurrentHashMap<>();
     private volatile SMTPServer server;
+    private volatile long dataDelayMillis;
     private volatile int port;
 
     public TestSmartHost start() {
@@ -85,6 +86,11 @@ public final class TestSmartHost implements AutoCloseable {
     /** The next end-of-DATA reply is {@code code text} instead of 250 (one use). */
     public void refuseNextData(int code, String text) {
         dataReplies.add(new RejectException(code, text));
+    }
+
+    /** Each end-of-DATA reply waits this long: a slow smart host, so that a backlog builds up. */
+    public void slowDown(long millis) {
+        this.dataDelayMillis = millis;
     }
 
     public List<Transaction> transactions() {
@@ -132,6 +138,13 @@ public final class TestSmartHost implements AutoCloseable {
         public String data(InputStream data) throws RejectException, IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             data.transferTo(bytes);
+            if (dataDelayMillis > 0) {
+                try {
+                    Thread.sleep(dataDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             RejectException refusal = dataReplies.poll();
             transactions.add(new Transaction(context.getSessionId(), from, List.copyOf(recipients),
                 bytes.toByteArray(), refusal == null ? 250 : refusal.getCode()));
