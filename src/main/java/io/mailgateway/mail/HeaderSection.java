@@ -17,10 +17,14 @@ public final class HeaderSection {
     private HeaderSection() {
     }
 
-    /** Index just past the blank line that ends the header section, or the length if there is none. */
+    /**
+     * Index where the header section ends: the start of the blank line that separates it from the body,
+     * the length when there is no blank line, and 0 when the message does not begin with a header field
+     * at all (a script's bare "DATA" text is all body).
+     */
     public static int end(byte[] message) {
-        if (message.length >= 2 && message[0] == CR && message[1] == LF) {
-            return 0; // no headers at all, the body starts at once
+        if (!startsWithHeaderField(message)) {
+            return 0;
         }
         for (int i = 0; i + 3 < message.length; i++) {
             if (message[i] == CR && message[i + 1] == LF && message[i + 2] == CR && message[i + 3] == LF) {
@@ -28,6 +32,21 @@ public final class HeaderSection {
             }
         }
         return message.length;
+    }
+
+    /** Whether the first line is a header field: a name of printable characters, then a colon (RFC 5322 §2.2). */
+    static boolean startsWithHeaderField(byte[] message) {
+        int i = 0;
+        while (i < message.length && message[i] >= 33 && message[i] <= 126 && message[i] != ':') {
+            i++;
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < message.length && (message[i] == ' ' || message[i] == '\t')) {
+            i++; // "Name :" is obsolete syntax (RFC 5322 §4.5.3) but still seen from old tools
+        }
+        return i < message.length && message[i] == ':';
     }
 
     /** Whether a header field with this name (case-insensitive) starts a line in the header section. */
@@ -58,8 +77,8 @@ public final class HeaderSection {
         byte[] head = fields.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + message.length);
         out.writeBytes(head);
-        if (end(message) == 0 && !(message.length >= 2 && message[0] == CR)) {
-            // a message without a header section or blank line: keep what follows a body, not a header
+        if (!startsWithHeaderField(message) && !(message.length >= 2 && message[0] == CR && message[1] == LF)) {
+            // no header section: a blank line keeps the original text a body, not a broken header
             out.writeBytes(new byte[] {CR, LF});
         }
         out.writeBytes(message);

@@ -53,7 +53,7 @@ public final class QueuedMailCodec {
             .toList();
         QueuedMail.Trace trace = new QueuedMail.Trace(
             required(message, MailProperties.INTAKE),
-            Instant.ofEpochMilli(message.getHeader(MailProperties.RECEIVED_AT, Long.class)),
+            Instant.ofEpochMilli(requiredLong(message, MailProperties.RECEIVED_AT)),
             message.getHeader(MailProperties.CLIENT_ADDRESS, String.class),
             message.getHeader(MailProperties.AUTH_USER, String.class));
         Integer attempts = message.getHeader(MailProperties.ATTEMPTS, 0, Integer.class);
@@ -65,6 +65,14 @@ public final class QueuedMailCodec {
 
     private static String required(Message message, String name) {
         String value = message.getHeader(name, String.class);
+        if (value == null) {
+            throw new IllegalArgumentException("queued message lacks property " + name);
+        }
+        return value;
+    }
+
+    private static long requiredLong(Message message, String name) {
+        Long value = message.getHeader(name, Long.class);
         if (value == null) {
             throw new IllegalArgumentException("queued message lacks property " + name);
         }

@@ -48,14 +48,19 @@ public final class TrustedNetworks {
         static Block parse(String cidr) {
             int slash = cidr.indexOf('/');
             String host = slash < 0 ? cidr : cidr.substring(0, slash);
-            if (!host.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-                throw new IllegalArgumentException("not a numeric network address: '" + cidr + "'");
-            }
             byte[] network;
-            try {
-                network = InetAddress.getByName(host).getAddress();
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not a network address: '" + cidr + "'");
+            if (host.contains(":")) {
+                if (!host.matches("[0-9a-fA-F:.]+")) {
+                    throw new IllegalArgumentException("not a numeric network address: '" + cidr + "'");
+                }
+                try {
+                    // a literal with a colon is parsed, never looked up in DNS
+                    network = InetAddress.getByName("[" + host + "]").getAddress();
+                } catch (UnknownHostException e) {
+                    throw new IllegalArgumentException("not a network address: '" + cidr + "'");
+                }
+            } else {
+                network = dottedQuad(host, cidr);
             }
             int maxPrefix = network.length * 8;
             int prefix;
@@ -68,6 +73,25 @@ public final class TrustedNetworks {
                 throw new IllegalArgumentException("prefix length out of range in '" + cidr + "'");
             }
             return new Block(network, prefix);
+        }
+
+        /**
+         * Exactly four decimal octets. InetAddress would also take BSD shorthand ("192.168.1" is
+         * 192.168.0.1) and look up anything else in DNS; both would trust a network nobody meant.
+         */
+        private static byte[] dottedQuad(String host, String cidr) {
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("not a dotted-quad IPv4 address: '" + cidr + "'");
+            }
+            byte[] address = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                if (!parts[i].matches("[0-9]{1,3}") || Integer.parseInt(parts[i]) > 255) {
+                    throw new IllegalArgumentException("not a dotted-quad IPv4 address: '" + cidr + "'");
+                }
+                address[i] = (byte) Integer.parseInt(parts[i]);
+            }
+            return address;
         }
 
         boolean contains(byte[] candidate) {

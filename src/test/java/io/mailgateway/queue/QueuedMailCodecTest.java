@@ -12,7 +12,6 @@ import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class QueuedMailCodecTest {
@@ -138,8 +137,6 @@ class QueuedMailCodecTest {
             .hasMessageContaining("body");
     }
 
-    @Disabled("BUG: fromMessage unboxes a missing MailReceivedAt into Instant.ofEpochMilli and throws"
-        + " NullPointerException instead of the documented IllegalArgumentException naming the property")
     @Test
     void messageWithoutReceivedAtIsRejectedNamingTheProperty() {
         Message message = message(deferredMail());
