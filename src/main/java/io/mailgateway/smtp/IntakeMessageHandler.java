@@ -35,6 +35,9 @@ final class IntakeMessageHandler implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeMessageHandler.class);
 
+    /** RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax). */
+    private static final DateTimeFormatter RFC_5322_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+
     private final MessageContext context;
     private final RelayPolicies relayPolicies;
     private final OutboundQueue queue;
@@ -130,7 +133,7 @@ final class IntakeMessageHandler implements MessageHandler {
      * §3.6 requires Date, and Message-ID keeps retries and duplicates recognisable).
      */
     private String addedHeaders(String id, Instant now, byte[] original) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
+        String date = RFC_5322_DATE.format(ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
         StringBuilder fields = new StringBuilder();
         String helo = context.getHelo().map(IntakeMessageHandler::printable).orElse("unknown");
         fields.append("Received: from ").append(helo)
