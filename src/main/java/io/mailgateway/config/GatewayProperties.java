@@ -28,6 +28,11 @@ public class GatewayProperties {
     @NotNull
     private Path dataDir = Path.of("data");
 
+    /** The SMTP users file (AUTH), default {@code ${data-dir}/users.properties}. */
+    public Path usersFile() {
+        return smtp.getUsersFile() != null ? smtp.getUsersFile() : dataDir.resolve("users.properties");
+    }
+
     /** Name used in EHLO, Received and generated Message-IDs; empty means this machine's host name. */
     private String hostname = "";
 
@@ -67,9 +72,28 @@ public class GatewayProperties {
         private int maxRecipients = 100;
         @Min(1) @Max(100_000)
         private int maxConnections = 200;
+        /** One client address cannot take all connections (a few hundred idle sockets from one host). */
+        @Min(1) @Max(100_000)
+        private int maxConnectionsPerClient = 20;
         /** RFC 5321 §4.5.3.2 asks servers to wait at least 5 minutes for the next command. */
         @NotNull
         private Duration idleTimeout = Duration.ofMinutes(5);
+        /** The whole DATA phase must end within this, however slowly the bytes trickle in. */
+        @NotNull
+        private Duration dataTimeout = Duration.ofMinutes(10);
+        /** Refused or unknown commands in one session before 421 and disconnect (Postfix: smtpd_hard_error_limit). */
+        @Min(1) @Max(1000)
+        private int maxErrors = 10;
+        /**
+         * Domains anyone may send to without AUTH or a trusted address (mail for this site, e.g. when the
+         * gateway is an inbound hop). Empty by default: nobody untrusted can send anywhere.
+         */
+        @NotNull
+        private List<String> acceptedDomains = new ArrayList<>();
+        @Valid
+        private final Tls tls = new Tls();
+        @Valid
+        private final Auth auth = new Auth();
 
         public String getBindAddress() { return bindAddress; }
         public void setBindAddress(String bindAddress) { this.bindAddress = bindAddress; }
@@ -88,6 +112,64 @@ public class GatewayProperties {
         public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
         public Duration getIdleTimeout() { return idleTimeout; }
         public void setIdleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; }
+        public int getMaxConnectionsPerClient() { return maxConnectionsPerClient; }
+        public void setMaxConnectionsPerClient(int maxConnectionsPerClient) { this.maxConnectionsPerClient = maxConnectionsPerClient; }
+        public Duration getDataTimeout() { return dataTimeout; }
+        public void setDataTimeout(Duration dataTimeout) { this.dataTimeout = dataTimeout; }
+        public int getMaxErrors() { return maxErrors; }
+        public void setMaxErrors(int maxErrors) { this.maxErrors = maxErrors; }
+        public List<String> getAcceptedDomains() { return acceptedDomains; }
+        public void setAcceptedDomains(List<String> acceptedDomains) { this.acceptedDomains = acceptedDomains; }
+        public Tls getTls() { return tls; }
+        public Auth getAuth() { return auth; }
+    }
+
+    /**
+     * The listeners' certificate: a PEM pair ({@code certificate} + {@code private-key}) or a PKCS#12
+     * {@code keystore}. With neither, a self-signed certificate is generated at first start under
+     * {@code ${data-dir}/tls/} and its fingerprint logged.
+     */
+    public static class Tls {
+        /** PEM certificate chain, leaf first. */
+        private Path certificate;
+        /** PEM private key (PKCS#8 "PRIVATE KEY", or "RSA PRIVATE KEY" / "EC PRIVATE KEY"), unencrypted. */
+        private Path privateKey;
+        /** PKCS#12 keystore holding one key entry; used instead of the PEM pair when set. */
+        private Path keystore;
+        private String keystorePassword;
+
+        @AssertTrue(message = "gateway.smtp.tls: set both certificate and private-key, or keystore, or none of them")
+        public boolean isComplete() {
+            return (certificate == null) == (privateKey == null);
+        }
+
+        public Path getCertificate() { return certificate; }
+        public void setCertificate(Path certificate) { this.certificate = certificate; }
+        public Path getPrivateKey() { return privateKey; }
+        public void setPrivateKey(Path privateKey) { this.privateKey = privateKey; }
+        public Path getKeystore() { return keystore; }
+        public void setKeystore(Path keystore) { this.keystore = keystore; }
+        public String getKeystorePassword() { return keystorePassword; }
+        public void setKeystorePassword(String keystorePassword) { this.keystorePassword = keystorePassword; }
+    }
+
+    /** AUTH brute-force protection per client address. */
+    public static class Auth {
+        /** Failed AUTH attempts from one address within failure-window before 421 and a block. */
+        @Min(1) @Max(1000)
+        private int maxFailures = 5;
+        @NotNull
+        private Duration failureWindow = Duration.ofMinutes(10);
+        /** How long a blocked address is refused (421 4.7.0 at connect). */
+        @NotNull
+        private Duration blockDuration = Duration.ofMinutes(15);
+
+        public int getMaxFailures() { return maxFailures; }
+        public void setMaxFailures(int maxFailures) { this.maxFailures = maxFailures; }
+        public Duration getFailureWindow() { return failureWindow; }
+        public void setFailureWindow(Duration failureWindow) { this.failureWindow = failureWindow; }
+        public Duration getBlockDuration() { return blockDuration; }
+        public void setBlockDuration(Duration blockDuration) { this.blockDuration = blockDuration; }
     }
 
     public static class Listener {
