@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.mailgateway.smtp.channel.CommandChannelGuard;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -89,13 +91,18 @@ final class IntakeMessageHandler implements MessageHandler {
         int n;
         // Read to the real end of DATA whatever happens, so that nothing of a refused message is
         // afterwards read as SMTP commands.
-        while ((n = checked.read(buffer)) >= 0) {
-            size += n;
-            if (size > maxMessageBytes) {
-                tooBig = true;
-            } else {
-                body.write(buffer, 0, n);
+        try {
+            while ((n = checked.read(buffer)) >= 0) {
+                size += n;
+                if (size > maxMessageBytes) {
+                    tooBig = true;
+                } else {
+                    body.write(buffer, 0, n);
+                }
             }
+        } catch (CommandChannelGuard.DataDeadlineException e) {
+            log.info("[smtpd] DATA not finished within the data timeout, closing client={}", clientAddress().getHostAddress());
+            throw new DropConnectionException(421, "4.4.2 DATA took too long; closing connection");
         }
         if (tooBig) {
             throw rejected(SmtpReply.MESSAGE_TOO_BIG, "DATA of " + size + " bytes");
@@ -138,7 +145,7 @@ final class IntakeMessageHandler implements MessageHandler {
         String helo = context.getHelo().map(IntakeMessageHandler::printable).orElse("unknown");
         fields.append("Received: from ").append(helo)
             .append(" ([").append(clientAddress().getHostAddress()).append("])\r\n")
-            .append("\tby ").append(hostname).append(" (Mail Gateway) with ESMTP id ").append(id);
+            .append("\tby ").append(hostname).append(" (Mail Gateway) with ").append(protocol()).append(" id ").append(id);
         if (recipients.size() == 1) {
             // naming the recipient only when there is one, so that Bcc recipients stay private
             fields.append("\r\n\tfor <").append(printable(recipients.get(0))).append(">");
@@ -153,6 +160,12 @@ final class IntakeMessageHandler implements MessageHandler {
         return fields.toString();
     }
 
+    /** RFC 3848: ESMTP, plus S for TLS and A for AUTH. */
+    private String protocol() {
+        boolean tls = context instanceof org.subethamail.smtp.server.Session session && session.isTLSStarted();
+        return "ESMTP" + (tls ? "S" : "") + (authenticatedUser() != null ? "A" : "");
+    }
+
     private RejectException rejected(SmtpReply reply, String what) {
         log.info("[smtpd] rejected {}: {} client={}", what, reply, clientAddress().getHostAddress());
         return reply.reject();
@@ -163,7 +176,7 @@ final class IntakeMessageHandler implements MessageHandler {
     }
 
     private String authenticatedUser() {
-        return null; // AUTH comes with the submission listener (issue 3)
+        return context.getAuthenticationHandler().map(h -> h.getIdentity().toString()).orElse(null);
     }
 
     private static String printable(String s) {

@@ -3,21 +3,41 @@ package io.mailgateway.smtp;
 import io.mailgateway.config.GatewayHostname;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.queue.OutboundQueue;
+import io.mailgateway.smtp.auth.AuthFailureThrottle;
+import io.mailgateway.smtp.auth.SmtpUsers;
+import io.mailgateway.smtp.channel.GuardedServerSocket;
+import io.mailgateway.smtp.commands.AuthCommand;
+import io.mailgateway.smtp.commands.DataCommand;
+import io.mailgateway.smtp.commands.EhloCommand;
+import io.mailgateway.smtp.commands.GuardMarkerCommands;
+import io.mailgateway.smtp.commands.ListenerProfile;
+import io.mailgateway.smtp.commands.MailFromCommand;
+import io.mailgateway.smtp.commands.RcptToCommand;
+import io.mailgateway.smtp.commands.StartTlsCommand;
+import io.mailgateway.smtp.tls.ListenerTls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * The SMTP listeners. They open only once everything behind them (broker, routes) is running, so the first
- * 250 is already durable, and they close first at shutdown, so no session is accepted into a stopping
- * queue.
+ * The three SMTP listeners (relay, submission, smtps), each on its own port and each can be disabled.
+ * They open only once everything behind them (broker, routes) is running, so the first 250 is already
+ * durable, and they close first at shutdown, so no session is accepted into a stopping queue.
+ *
+ * <p>subethasmtp parses the protocol; the gateway's own commands (package {@code commands}) stand in
+ * front of its MAIL, RCPT, DATA, STARTTLS and replace its EHLO and AUTH, and every connection's bytes go
+ * through a guard (package {@code channel}) that enforces line endings and limits subethasmtp does not.
  */
 @Component
 public class SmtpListeners implements SmartLifecycle {
@@ -26,15 +46,25 @@ public class SmtpListeners implements SmartLifecycle {
 
     private final GatewayProperties properties;
     private final OutboundQueue queue;
-    private final RelayPolicies relayPolicies;
     private final String hostname;
-    private volatile SMTPServer relay;
+    private final RelayPolicies relayPolicies;
+    private final SmtpUsers users;
+    private final AuthFailureThrottle throttle;
+    private final ClientGate gate;
+    private final Map<String, SMTPServer> servers = new LinkedHashMap<>();
+    private ListenerTls tls;
 
     public SmtpListeners(GatewayProperties properties, OutboundQueue queue, GatewayHostname hostname) {
+        GatewayProperties.Smtp smtp = properties.getSmtp();
         this.properties = properties;
         this.queue = queue;
         this.hostname = hostname.name();
-        this.relayPolicies = new RelayPolicies(TrustedNetworks.parse(properties.getSmtp().getTrustedNetworks()));
+        this.relayPolicies = new RelayPolicies(TrustedNetworks.parse(smtp.getTrustedNetworks()), smtp.getAcceptedDomains());
+        this.users = SmtpUsers.load(properties.usersFile());
+        GatewayProperties.Auth auth = smtp.getAuth();
+        this.throttle = new AuthFailureThrottle(auth.getMaxFailures(), auth.getFailureWindow(), auth.getBlockDuration(),
+            Clock.systemUTC());
+        this.gate = new ClientGate(smtp.getMaxConnections(), smtp.getMaxConnectionsPerClient(), throttle);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -44,27 +74,45 @@ public class SmtpListeners implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (relay != null) {
+        if (!servers.isEmpty()) {
             return;
         }
         GatewayProperties.Smtp smtp = properties.getSmtp();
-        if (smtp.getRelay().isEnabled()) {
-            relay = build(smtp.getRelay().getPort());
-            relay.start();
-            log.info("[smtpd] relay listener on {}:{}", smtp.getBindAddress(), relay.getPortAllocated());
+        tls = ListenerTls.load(smtp.getTls(), properties.getDataDir(), hostname);
+        log.info("[smtpd] TLS certificate from {}, SHA-256 fingerprint {}", tls.source(), tls.fingerprintSha256());
+        if (users.isEmpty() && (smtp.getSubmission().isEnabled() || smtp.getSmtps().isEnabled())) {
+            log.info("[smtpd] no SMTP users in {} yet: submission and smtps accept no one until one is added with"
+                + " `java -jar mail-gateway.jar add-user NAME`", properties.usersFile());
         }
+        open(ListenerProfile.relay(true), smtp.getRelay());
+        open(ListenerProfile.submission(), smtp.getSubmission());
+        open(ListenerProfile.smtps(), smtp.getSmtps());
     }
 
-    private SMTPServer build(int port) {
+    private void open(ListenerProfile profile, GatewayProperties.Listener listener) {
+        if (!listener.isEnabled()) {
+            log.info("[smtpd] {} listener disabled", profile.name());
+            return;
+        }
+        SMTPServer server = build(profile, listener.getPort());
+        server.start();
+        servers.put(profile.name(), server);
+        log.info("[smtpd] {} listener on {}:{}{}", profile.name(), properties.getSmtp().getBindAddress(),
+            server.getPortAllocated(), profile.implicitTls() ? " (implicit TLS)" : " (STARTTLS offered)");
+    }
+
+    private SMTPServer build(ListenerProfile profile, int port) {
         GatewayProperties.Smtp smtp = properties.getSmtp();
         long maxBytes = smtp.getMaxMessageSize().toBytes();
+        int maxErrors = smtp.getMaxErrors();
         InetAddress bind;
         try {
             bind = InetAddress.getByName(smtp.getBindAddress());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("gateway.smtp.bind-address: cannot resolve '" + smtp.getBindAddress() + "'", e);
         }
-        return SMTPServer.port(port)
+        ListenerTls listenerTls = tls;
+        SMTPServer server = SMTPServer.port(port)
             .bindAddress(bind)
             .hostName(hostname)
             .softwareName("Mail Gateway")
@@ -74,29 +122,65 @@ public class SmtpListeners implements SmartLifecycle {
             .connectionTimeoutMs((int) smtp.getIdleTimeout().toMillis())
             // our own Received header carries the queue id; subethasmtp's would come second
             .insertReceivedHeaders(false)
+            .sessionHandler(gate)
+            .serverSocketFactory(() -> new GuardedServerSocket(maxErrors,
+                profile.implicitTls() ? listenerTls::wrapServerSide : null))
+            .enableTLS(profile.offersStartTls())
+            .startTlsSocketFactory(socket -> GuardedServerSocket.startTls(socket, listenerTls::wrapServerSide, maxErrors))
             .messageHandlerFactory(context ->
                 new IntakeMessageHandler(context, relayPolicies, queue, hostname, maxBytes, Clock.systemUTC()))
             .build();
+
+        CommandHandler commands = server.getCommandHandler();
+        Command mail = commands.getCommand("MAIL");
+        Command rcpt = commands.getCommand("RCPT");
+        Command data = commands.getCommand("DATA");
+        Command startTls = commands.getCommand("STARTTLS");
+        commands.addCommand(new EhloCommand(profile, maxBytes));
+        commands.addCommand(new StartTlsCommand(profile, startTls));
+        commands.addCommand(new AuthCommand(users, throttle));
+        commands.addCommand(new MailFromCommand(profile, maxBytes, users, mail));
+        commands.addCommand(new RcptToCommand(smtp.getMaxRecipients(), rcpt));
+        commands.addCommand(new DataCommand(smtp.getDataTimeout(), data));
+        GuardMarkerCommands.all().forEach(commands::addCommand);
+        return server;
     }
 
     /** The relay listener's bound port (differs from the configured one when that is 0), or -1. */
     public int relayPort() {
-        SMTPServer server = relay;
+        return port("relay");
+    }
+
+    public int submissionPort() {
+        return port("submission");
+    }
+
+    public int smtpsPort() {
+        return port("smtps");
+    }
+
+    /** The certificate the listeners present (tests trust it). */
+    public ListenerTls tls() {
+        return tls;
+    }
+
+    private synchronized int port(String name) {
+        SMTPServer server = servers.get(name);
         return server == null ? -1 : server.getPortAllocated();
     }
 
     @Override
     public synchronized void stop() {
-        if (relay != null) {
-            relay.stop();
-            log.info("[smtpd] relay listener closed");
-            relay = null;
-        }
+        servers.forEach((name, server) -> {
+            server.stop();
+            log.info("[smtpd] {} listener closed", name);
+        });
+        servers.clear();
     }
 
     @Override
-    public boolean isRunning() {
-        return relay != null;
+    public synchronized boolean isRunning() {
+        return !servers.isEmpty();
     }
 
     @Override

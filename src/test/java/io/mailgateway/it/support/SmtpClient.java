@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A plain-socket SMTP client for byte-exact transcripts: it writes exactly what it is given and returns
@@ -16,15 +18,44 @@ import java.util.List;
  */
 public final class SmtpClient implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     private SmtpClient(Socket socket) throws IOException {
+        use(socket);
+    }
+
+    private void use(Socket socket) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(30_000);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+    }
+
+    /** Implicit TLS (port 465 style): the handshake before the greeting. */
+    public static SmtpClient connectTls(int port, SSLContext trusting) throws IOException {
+        SSLSocket tls = (SSLSocket) trusting.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+        tls.startHandshake();
+        return new SmtpClient(tls);
+    }
+
+    /** After a 220 to STARTTLS: the handshake over the same connection; later I/O is encrypted. */
+    public void upgradeToTls(SSLContext trusting) throws IOException {
+        SSLSocket tls = (SSLSocket) trusting.getSocketFactory()
+            .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        use(tls);
+    }
+
+    /** Whether the server closed the connection (reads end of stream). */
+    public boolean isClosedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
     }
 
     public static SmtpClient connect(int port) throws IOException {

@@ -1,0 +1,68 @@
+package io.mailgateway.smtp.channel;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Watches the replies a connection sends and counts the errors among them (final lines of 5xx replies),
+ * like Postfix's {@code smtpd_hard_error_limit}: a client that keeps getting 5xx is guessing or probing.
+ * Bytes pass through unchanged.
+ */
+public final class ReplyObserver extends FilterOutputStream {
+
+    private final byte[] head = new byte[4];
+    private int headLength;
+    private volatile int errors;
+    private volatile boolean observing = true;
+
+    public ReplyObserver(OutputStream out) {
+        this(out, 0);
+    }
+
+    /** Continues a count, e.g. on the TLS layer after STARTTLS. */
+    public ReplyObserver(OutputStream out, int errorsSoFar) {
+        super(out);
+        this.errors = errorsSoFar;
+    }
+
+    /** Below a TLS layer the bytes are records, not replies: stop reading them. */
+    public void stopObserving() {
+        observing = false;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        out.write(b);
+        observe((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+        for (int i = 0; i < length; i++) {
+            observe(bytes[offset + i]);
+        }
+    }
+
+    private void observe(byte b) {
+        if (!observing) {
+            return;
+        }
+        if (b == '\n') {
+            headLength = 0;
+            return;
+        }
+        if (headLength < head.length) {
+            head[headLength++] = b;
+            if (headLength == head.length && head[0] == '5' && head[3] == ' ') {
+                errors++;
+            }
+        }
+    }
+
+    /** Error replies sent so far on this connection. */
+    public int errors() {
+        return errors;
+    }
+}

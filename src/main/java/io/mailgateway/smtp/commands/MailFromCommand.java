@@ -1,0 +1,84 @@
+package io.mailgateway.smtp.commands;
+
+import io.mailgateway.smtp.auth.SmtpUsers;
+import java.io.IOException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.AuthenticationHandler;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * MAIL FROM with the listener's demands in front of subethasmtp's command: TLS and AUTH where the port
+ * requires them (530 5.7.0, RFC 6409 §4), only the parameters of extensions we advertise (555 otherwise),
+ * the declared SIZE (552 5.3.4 before any data is sent) and the authenticated user's allowed senders
+ * (553 5.7.1).
+ */
+public final class MailFromCommand extends BaseCommand {
+
+    private static final Logger log = LoggerFactory.getLogger(MailFromCommand.class);
+
+    private final ListenerProfile profile;
+    private final long maxMessageSize;
+    private final SmtpUsers users;
+    private final Command delegate;
+
+    public MailFromCommand(ListenerProfile profile, long maxMessageSize, SmtpUsers users, Command delegate) {
+        super("MAIL", "Begin a mail transaction.", "FROM:<sender> [SIZE=n] [BODY=8BITMIME] [SMTPUTF8]");
+        this.profile = profile;
+        this.maxMessageSize = maxMessageSize;
+        this.users = users;
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+        if (profile.requiresTls() && !session.isTLSStarted()) {
+            session.sendResponse(Replies.MUST_STARTTLS);
+            return;
+        }
+        if (profile.requiresAuth() && !session.isAuthenticated()) {
+            session.sendResponse(Replies.AUTH_REQUIRED);
+            return;
+        }
+        if (session.isMailTransactionInProgress()) {
+            delegate.execute(commandString, session); // its "503 5.5.1 Sender already specified"
+            return;
+        }
+        MailPath path = MailPath.parse(getArgPredicate(commandString), "FROM:");
+        if (path == null) {
+            session.sendResponse("501 5.5.4 Syntax: MAIL FROM:<address>");
+            return;
+        }
+        for (String parameter : path.parameters()) {
+            String upper = parameter.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("SIZE=")) {
+                String digits = upper.substring(5);
+                if (!digits.matches("[0-9]{1,18}")) {
+                    session.sendResponse("501 5.5.4 Bad SIZE parameter");
+                    return;
+                }
+                if (Long.parseLong(digits) > maxMessageSize) {
+                    session.sendResponse(Replies.SIZE_EXCEEDED);
+                    return;
+                }
+            } else if (!(upper.equals("BODY=7BIT") || upper.equals("BODY=8BITMIME") || upper.equals("SMTPUTF8")
+                    || upper.startsWith("AUTH="))) {
+                session.sendResponse(Replies.UNKNOWN_PARAMETER);
+                return;
+            }
+        }
+        String user = session.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
+            .map(Object::toString).orElse(null);
+        if (user != null && !users.maySendAs(user, path.address())) {
+            log.info("[smtpd] rejected MAIL FROM:<{}>: not allowed for user {} client={}",
+                path.address(), user, GuardMarkerCommands.client(session));
+            session.sendResponse(Replies.SENDER_NOT_OWNED);
+            return;
+        }
+        delegate.execute(commandString, session);
+    }
+}
