@@ -230,6 +230,47 @@ class RelayListenerIT {
         }
     }
 
+    @Test
+    void proxyAndXclientAreNeverTrusted() throws IOException {
+        try (SmtpClient client = connect()) {
+            assertThat(client.command("PROXY TCP4 10.9.8.7 127.0.0.1 40000 25")).startsWith("500");
+            client.command("EHLO client.test");
+            assertThat(client.command("XCLIENT ADDR=10.9.8.7 NAME=trusted.example")).startsWith("500");
+            // still the loopback client it really is
+            String reply = client.transaction("alice@example.com", List.of("bob@example.net"),
+                "Subject: after xclient\r\n\r\nbody\r\n");
+            assertThat(reply).startsWith("250 ");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> outboxContains("Subject: after xclient"));
+        assertThat(outboxContains("[10.9.8.7]")).isFalse();
+    }
+
+    @Test
+    void internationalisedAddressesAndEightBitBodiesAreKeptExactly() throws Exception {
+        try (SmtpClient client = connect()) {
+            client.command("EHLO client.test");
+            client.writeBytes("MAIL FROM:<jörg@exämple.com> BODY=8BITMIME SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.reply()).startsWith("250");
+            client.writeBytes("RCPT TO:<bücher@beispiel.example>\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.reply()).startsWith("250");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.writeBytes("Subject: Grüße\r\n\r\nÄpfel und Birnen\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.command(".")).startsWith("250 ");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> outboxContains("Äpfel und Birnen"));
+        assertThat(outboxContains("X-Envelope-From: <jörg@exämple.com>\r\nX-Envelope-To: <bücher@beispiel.example>")).isTrue();
+    }
+
+    @Test
+    void unknownMailParametersAreRefused() throws IOException {
+        try (SmtpClient client = connect()) {
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<alice@example.com> RET=FULL")).isEqualTo("555 5.5.4 Unsupported MAIL FROM parameter");
+            assertThat(client.command("MAIL FROM:<alice@example.com> BODY=8BITMIME")).startsWith("250");
+            assertThat(client.command("RCPT TO:<bob@example.net> NOTIFY=NEVER")).isEqualTo("555 5.5.4 Unsupported RCPT TO parameter");
+        }
+    }
+
     private SmtpClient connect() throws IOException {
         SmtpClient client = SmtpClient.connect(listeners.relayPort());
         assertThat(client.reply()).startsWith("220 gateway.test");

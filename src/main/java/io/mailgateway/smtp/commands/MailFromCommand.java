@@ -37,11 +37,11 @@ public final class MailFromCommand extends BaseCommand {
     @Override
     public void execute(String commandString, Session session) throws IOException, DropConnectionException {
         if (profile.requiresTls() && !session.isTLSStarted()) {
-            session.sendResponse(Replies.MUST_STARTTLS);
+            refuse(session, Replies.MUST_STARTTLS);
             return;
         }
         if (profile.requiresAuth() && !session.isAuthenticated()) {
-            session.sendResponse(Replies.AUTH_REQUIRED);
+            refuse(session, Replies.AUTH_REQUIRED);
             return;
         }
         if (session.isMailTransactionInProgress()) {
@@ -62,12 +62,12 @@ public final class MailFromCommand extends BaseCommand {
                     return;
                 }
                 if (Long.parseLong(digits) > maxMessageSize) {
-                    session.sendResponse(Replies.SIZE_EXCEEDED);
+                    refuse(session, Replies.SIZE_EXCEEDED);
                     return;
                 }
             } else if (!(upper.equals("BODY=7BIT") || upper.equals("BODY=8BITMIME") || upper.equals("SMTPUTF8")
                     || upper.startsWith("AUTH="))) {
-                session.sendResponse(Replies.UNKNOWN_PARAMETER);
+                refuse(session, Replies.UNKNOWN_PARAMETER);
                 return;
             }
         }
@@ -80,5 +80,11 @@ public final class MailFromCommand extends BaseCommand {
             return;
         }
         delegate.execute(commandString, session);
+    }
+
+    private void refuse(Session session, String reply) throws IOException {
+        log.info("[smtpd] rejected MAIL FROM on {} listener: {} client={}", profile.name(), reply,
+            GuardMarkerCommands.client(session));
+        session.sendResponse(reply);
     }
 }

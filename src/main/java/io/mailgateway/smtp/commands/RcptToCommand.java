@@ -38,6 +38,8 @@ public final class RcptToCommand extends BaseCommand {
             return;
         }
         if (session.getRecipientCount() >= maxRecipients) {
+            org.slf4j.LoggerFactory.getLogger(RcptToCommand.class).info("[smtpd] rejected RCPT TO: {} client={}",
+                Replies.TOO_MANY_RECIPIENTS, GuardMarkerCommands.client(session));
             session.sendResponse(Replies.TOO_MANY_RECIPIENTS);
             return;
         }

@@ -4,7 +4,9 @@ import io.mailgateway.config.GatewayProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -161,8 +163,10 @@ public final class ListenerTls {
         return fingerprintSha256;
     }
 
-    /** Where the certificate came from, for the start-up log: {@code PEM <path>}, {@code PKCS#12 <path>} or
-     * {@code generated self-signed <path>}. */
+    /**
+     * Where the certificate came from, for the start-up log: {@code PEM <certificate path>},
+     * {@code PKCS#12 <keystore path>} or {@code generated self-signed <certificate path>}.
+     */
     public String source() {
         return source;
     }
@@ -179,8 +183,7 @@ public final class ListenerTls {
             keystore = KeyStore.getInstance("PKCS12");
             keystore.load(in, secret);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            String hint = e.getCause() instanceof UnrecoverableKeyException ? " (check " + KEYSTORE + "-password)" : "";
-            throw new IllegalStateException(KEYSTORE + ": cannot read PKCS#12 " + file + ": " + PemFiles.reason(e) + hint, e);
+            throw new IllegalStateException(KEYSTORE + ": cannot read PKCS#12 " + file + ": " + keystoreReason(e), e);
         }
         try {
             List<String> keyAliases = new ArrayList<>();
@@ -222,6 +225,17 @@ public final class ListenerTls {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(KEYSTORE + ": cannot read PKCS#12 " + file + ": " + PemFiles.reason(e), e);
         }
+    }
+
+    private static String keystoreReason(Exception e) {
+        // KeyStore.load reports a wrong password as an IOException caused by UnrecoverableKeyException
+        if (e.getCause() instanceof UnrecoverableKeyException) {
+            return "wrong password (" + KEYSTORE + "-password)";
+        }
+        if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
+            return PemFiles.reason(e);
+        }
+        return "not a PKCS#12 keystore (" + PemFiles.reason(e) + ")";
     }
 
     private static KeyMaterial fromPemPair(Path certificateFile, Path keyFile) {
@@ -320,7 +334,9 @@ public final class ListenerTls {
         }
         try {
             // an in-memory store only hands the key to the KeyManagerFactory; its password protects nothing
-            char[] password = HexFormat.of().formatHex(SecureRandom.getSeed(16)).toCharArray();
+            byte[] random = new byte[16];
+            new SecureRandom().nextBytes(random);
+            char[] password = HexFormat.of().formatHex(random).toCharArray();
             KeyStore keystore = KeyStore.getInstance("PKCS12");
             keystore.load(null, null);
             keystore.setKeyEntry("gateway", material.privateKey(), password,

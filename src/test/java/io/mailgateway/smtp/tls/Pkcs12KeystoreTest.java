@@ -82,7 +82,7 @@ class Pkcs12KeystoreTest {
         assertThatThrownBy(() -> load("not-the-password"))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageStartingWith("gateway.smtp.tls.keystore: cannot read PKCS#12 " + keystoreFile)
-            .hasMessageContaining("gateway.smtp.tls.keystore-password");
+            .hasMessageEndingWith(": wrong password (gateway.smtp.tls.keystore-password)");
     }
 
     @Test
@@ -91,7 +91,8 @@ class Pkcs12KeystoreTest {
 
         assertThatThrownBy(() -> load(PASSWORD))
             .isInstanceOf(IllegalStateException.class)
-            .hasMessageStartingWith("gateway.smtp.tls.keystore: cannot read PKCS#12 " + keystoreFile + ": ");
+            .hasMessageStartingWith("gateway.smtp.tls.keystore: cannot read PKCS#12 " + keystoreFile
+                + ": not a PKCS#12 keystore");
     }
 
     @Test
