@@ -5,6 +5,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,9 @@ public class GatewayProperties {
     @Valid
     private final Broker broker = new Broker();
 
+    @Valid
+    private final Pickup pickup = new Pickup();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -52,6 +56,15 @@ public class GatewayProperties {
     public Smtp getSmtp() { return smtp; }
     public Delivery getDelivery() { return delivery; }
     public Broker getBroker() { return broker; }
+    public Pickup getPickup() { return pickup; }
+
+    /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
+    public List<Path> pickupDirs() {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(pickup.getDir() != null ? pickup.getDir() : dataDir.resolve("pickup"));
+        dirs.addAll(pickup.getMoreDirs());
+        return dirs;
+    }
 
     public static class Smtp {
         @NotBlank
@@ -319,5 +332,92 @@ public class GatewayProperties {
         public void setPassword(String password) { this.password = password; }
         public Duration getSendTimeout() { return sendTimeout; }
         public void setSendTimeout(Duration sendTimeout) { this.sendTimeout = sendTimeout; }
+    }
+
+    public enum AfterSuccess { MOVE, DELETE }
+
+    /**
+     * The watched folders legacy tools drop files into (IIS pickup-directory style): {@code .eml} files, XML
+     * envelopes, and report files mailed by rules.
+     */
+    public static class Pickup {
+        private boolean enabled = true;
+        /** Empty: {@code ${data-dir}/pickup}. */
+        private Path dir;
+        /** Further folders, each with its own processed/ and failed/. */
+        @NotNull
+        private List<Path> moreDirs = new ArrayList<>();
+        /** How often the folders are scanned. */
+        @NotNull
+        private Duration pollInterval = Duration.ofSeconds(2);
+        /** A file is taken only once its size and modification time have not changed for this long. */
+        @NotNull
+        private Duration stableTime = Duration.ofSeconds(2);
+        /** After the mail is queued: move the file to processed/DATE/ (default) or delete it. */
+        @NotNull
+        private AfterSuccess afterSuccess = AfterSuccess.MOVE;
+        /** Larger files go to failed/ unread. */
+        @NotNull
+        private DataSize maxFileSize = DataSize.ofMegabytes(50);
+        @Min(1) @Max(10_000)
+        private int maxRecipients = 100;
+        @Valid
+        @NotNull
+        private List<ReportRule> rules = new ArrayList<>();
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public Path getDir() { return dir; }
+        public void setDir(Path dir) { this.dir = dir; }
+        public List<Path> getMoreDirs() { return moreDirs; }
+        public void setMoreDirs(List<Path> moreDirs) { this.moreDirs = moreDirs; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public Duration getStableTime() { return stableTime; }
+        public void setStableTime(Duration stableTime) { this.stableTime = stableTime; }
+        public AfterSuccess getAfterSuccess() { return afterSuccess; }
+        public void setAfterSuccess(AfterSuccess afterSuccess) { this.afterSuccess = afterSuccess; }
+        public DataSize getMaxFileSize() { return maxFileSize; }
+        public void setMaxFileSize(DataSize maxFileSize) { this.maxFileSize = maxFileSize; }
+        public int getMaxRecipients() { return maxRecipients; }
+        public void setMaxRecipients(int maxRecipients) { this.maxRecipients = maxRecipients; }
+        public List<ReportRule> getRules() { return rules; }
+        public void setRules(List<ReportRule> rules) { this.rules = rules; }
+    }
+
+    /**
+     * Mails every file that lands in {@code folder} (relative to a pickup folder; empty = the folder itself)
+     * and matches {@code glob} to fixed recipients, with the file attached. Templates may use
+     * {@code {file}} (the file name), {@code {date}} (yyyy-MM-dd) and {@code {time}} (HH:mm).
+     */
+    public static class ReportRule {
+        private String folder = "";
+        @NotBlank
+        private String glob = "*";
+        @NotEmpty
+        private List<String> to = new ArrayList<>();
+        @NotNull
+        private List<String> cc = new ArrayList<>();
+        @NotBlank
+        private String from;
+        @NotNull
+        private String subject = "{file}";
+        @NotNull
+        private String body = "Please find {file} attached.";
+
+        public String getFolder() { return folder; }
+        public void setFolder(String folder) { this.folder = folder; }
+        public String getGlob() { return glob; }
+        public void setGlob(String glob) { this.glob = glob; }
+        public List<String> getTo() { return to; }
+        public void setTo(List<String> to) { this.to = to; }
+        public List<String> getCc() { return cc; }
+        public void setCc(List<String> cc) { this.cc = cc; }
+        public String getFrom() { return from; }
+        public void setFrom(String from) { this.from = from; }
+        public String getSubject() { return subject; }
+        public void setSubject(String subject) { this.subject = subject; }
+        public String getBody() { return body; }
+        public void setBody(String body) { this.body = body; }
     }
 }

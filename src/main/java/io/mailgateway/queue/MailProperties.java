@@ -22,6 +22,9 @@ public final class MailProperties {
     public static final String DEAD_REASON = "MailDeadReason";
     public static final String DEAD_AT = "MailDeadAt";
 
+    /** Artemis: a second message with the same value on the address is dropped (duplicate detection). */
+    public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
+
     /** Artemis: deliver no earlier than this epoch-millisecond time. */
     public static final String ARTEMIS_SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 

@@ -22,8 +22,21 @@ public class OutboundQueue {
     }
 
     public void enqueue(QueuedMail mail) throws EnqueueException {
+        enqueue(mail, null);
+    }
+
+    /**
+     * @param duplicateId when set, the broker drops a second mail with the same id (Artemis duplicate
+     *                    detection, kept in its journal): a pickup file re-read after a crash, or a JMS
+     *                    message resubmitted with the same idempotency key, is queued once
+     */
+    public void enqueue(QueuedMail mail, String duplicateId) throws EnqueueException {
+        java.util.Map<String, Object> properties = QueuedMailCodec.properties(mail);
+        if (duplicateId != null) {
+            properties.put(MailProperties.ARTEMIS_DUPLICATE_ID, duplicateId);
+        }
         try {
-            producer.sendBodyAndHeaders(ENQUEUE_ENDPOINT, mail.content(), QueuedMailCodec.properties(mail));
+            producer.sendBodyAndHeaders(ENQUEUE_ENDPOINT, mail.content(), properties);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new EnqueueException("could not queue " + mail.id() + ": " + cause, cause);

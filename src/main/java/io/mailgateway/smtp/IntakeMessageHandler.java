@@ -1,6 +1,6 @@
 package io.mailgateway.smtp;
 
-import io.mailgateway.mail.HeaderSection;
+import io.mailgateway.mail.IntakeStamp;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
@@ -14,12 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.mailgateway.smtp.channel.CommandChannelGuard;
@@ -37,13 +33,10 @@ final class IntakeMessageHandler implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeMessageHandler.class);
 
-    /** RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax). */
-    private static final DateTimeFormatter RFC_5322_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
-
     private final MessageContext context;
     private final RelayPolicies relayPolicies;
     private final OutboundQueue queue;
-    private final String hostname;
+    private final IntakeStamp stamp;
     private final long maxMessageBytes;
     private final Clock clock;
 
@@ -55,7 +48,7 @@ final class IntakeMessageHandler implements MessageHandler {
         this.context = context;
         this.relayPolicies = relayPolicies;
         this.queue = queue;
-        this.hostname = hostname;
+        this.stamp = new IntakeStamp(hostname);
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
     }
@@ -116,7 +109,9 @@ final class IntakeMessageHandler implements MessageHandler {
 
         String id = QueueIds.next();
         Instant now = clock.instant();
-        byte[] content = HeaderSection.prepend(body.toByteArray(), addedHeaders(id, now, body.toByteArray()));
+        String helo = context.getHelo().orElse("unknown").replace(' ', '?');
+        byte[] content = stamp.stamp(body.toByteArray(), helo + " ([" + clientAddress().getHostAddress() + "])",
+            protocol(), id, recipients, now);
         QueuedMail mail = QueuedMail.received(id, new MailEnvelope(sender == null ? "" : sender, recipients),
             content, new QueuedMail.Trace("smtp", now, clientAddress().getHostAddress(), authenticatedUser()));
         try {
@@ -133,31 +128,6 @@ final class IntakeMessageHandler implements MessageHandler {
     @Override
     public void done() {
         // nothing held: the mail is either in the broker or was refused
-    }
-
-    /**
-     * Received on top (RFC 5321 §4.4); Date and Message-ID only when the client left them out (RFC 5322
-     * §3.6 requires Date, and Message-ID keeps retries and duplicates recognisable).
-     */
-    private String addedHeaders(String id, Instant now, byte[] original) {
-        String date = RFC_5322_DATE.format(ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
-        StringBuilder fields = new StringBuilder();
-        String helo = context.getHelo().map(IntakeMessageHandler::printable).orElse("unknown");
-        fields.append("Received: from ").append(helo)
-            .append(" ([").append(clientAddress().getHostAddress()).append("])\r\n")
-            .append("\tby ").append(hostname).append(" (Mail Gateway) with ").append(protocol()).append(" id ").append(id);
-        if (recipients.size() == 1) {
-            // naming the recipient only when there is one, so that Bcc recipients stay private
-            fields.append("\r\n\tfor <").append(printable(recipients.get(0))).append(">");
-        }
-        fields.append("; ").append(date).append("\r\n");
-        if (!HeaderSection.has(original, "Date")) {
-            fields.append("Date: ").append(date).append("\r\n");
-        }
-        if (!HeaderSection.has(original, "Message-ID")) {
-            fields.append("Message-ID: <").append(id.toLowerCase(Locale.ROOT)).append('@').append(hostname).append(">\r\n");
-        }
-        return fields.toString();
     }
 
     /** RFC 3848: ESMTP, plus S for TLS and A for AUTH. */
@@ -177,9 +147,5 @@ final class IntakeMessageHandler implements MessageHandler {
 
     private String authenticatedUser() {
         return context.getAuthenticationHandler().map(h -> h.getIdentity().toString()).orElse(null);
-    }
-
-    private static String printable(String s) {
-        return s.replaceAll("[^\\x21-\\x7e]", "?");
     }
 }

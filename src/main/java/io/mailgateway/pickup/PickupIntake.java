@@ -1,0 +1,170 @@
+package io.mailgateway.pickup;
+
+import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.envelope.EnvelopeComposer;
+import io.mailgateway.envelope.EnvelopeDocument;
+import io.mailgateway.envelope.EnvelopeReader;
+import io.mailgateway.envelope.FolderAttachmentResolver;
+import io.mailgateway.mail.IntakeStamp;
+import io.mailgateway.mail.QueueIds;
+import io.mailgateway.mail.QueuedMail;
+import io.mailgateway.mail.RejectedMailException;
+import io.mailgateway.mail.SubmittedMail;
+import io.mailgateway.queue.EnqueueException;
+import io.mailgateway.queue.OutboundQueue;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file of a pickup folder → one queued mail, or a file in failed/ with its reason. Called by the
+ * {@code pickup} route for each stable file; never throws for a bad file or a busy broker:
+ * <ul>
+ * <li>the mail is queued, then the file moves to processed/ (never the other way round);</li>
+ * <li>a file that can never be a mail moves to failed/ with {@code NAME.reason.txt};</li>
+ * <li>when the queue is unavailable the file stays where it is and is tried again at the next scan.</li>
+ * </ul>
+ * A crash between queueing and moving makes the next scan queue the file again; the broker drops that
+ * second copy by its duplicate id (name, size, modification time and content hash, or the envelope's
+ * idempotency key), so the file is mailed once.
+ */
+public final class PickupIntake {
+
+    /** Exchange property: the pickup folder the route watches. */
+    public static final String ROOT = "pickupRoot";
+
+    private static final Logger log = LoggerFactory.getLogger(PickupIntake.class);
+
+    private final GatewayProperties.Pickup config;
+    private final ReportRules rules;
+    private final OutboundQueue queue;
+    private final IntakeStamp stamp;
+    private final EnvelopeReader envelopeReader;
+    private final EnvelopeComposer envelopeComposer;
+    private final EmlReader emlReader;
+    private final PickupDisposition disposition;
+    private final Clock clock;
+
+    public PickupIntake(GatewayProperties.Pickup config, ReportRules rules, OutboundQueue queue, String hostname,
+                        EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer, EmlReader emlReader, Clock clock) {
+        this.config = config;
+        this.rules = rules;
+        this.queue = queue;
+        this.stamp = new IntakeStamp(hostname);
+        this.envelopeReader = envelopeReader;
+        this.envelopeComposer = envelopeComposer;
+        this.emlReader = emlReader;
+        this.disposition = new PickupDisposition(config.getAfterSuccess());
+        this.clock = clock;
+    }
+
+    /** The route's step: the exchange's body is the file. */
+    public void handle(Exchange exchange) {
+        Path root = Path.of(exchange.getProperty(ROOT, String.class)).toAbsolutePath().normalize();
+        Path file = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath().normalize();
+        handle(root, file);
+    }
+
+    void handle(Path root, Path file) {
+        Path relative = root.relativize(file);
+        Instant now = clock.instant();
+        LocalDateTime localNow = LocalDateTime.ofInstant(now, ZoneId.systemDefault());
+        List<Path> companions = List.of();
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new RejectedMailException("not a regular file (a symbolic link or a device?)");
+            }
+            long size = Files.size(file);
+            if (size == 0) {
+                throw new RejectedMailException("the file is empty (0 bytes)");
+            }
+            if (size > config.getMaxFileSize().toBytes()) {
+                throw new RejectedMailException("the file has " + size + " bytes, more than gateway.pickup.max-file-size ("
+                    + config.getMaxFileSize().toBytes() + ")");
+            }
+            long modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+            byte[] bytes = Files.readAllBytes(file);
+            SubmittedMail submitted = parse(root, file, relative, bytes, localNow);
+            companions = submitted.companionFiles();
+
+            String id = QueueIds.next();
+            byte[] content = stamp.stamp(submitted.content(), "pickup (" + relative.toString().replace('\\', '/') + ")",
+                "local", id, submitted.envelope().recipients(), now);
+            QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
+                new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
+            queue.enqueue(mail, duplicateId(submitted, relative, size, modified, bytes));
+            Path moved = disposition.succeeded(root, file, companions, localNow);
+            log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
+                submitted.envelope().sender(), submitted.envelope().recipients().size(), content.length,
+                moved == null ? " (file deleted)" : " moved to " + root.relativize(moved));
+        } catch (RejectedMailException e) {
+            fail(root, file, relative, companions, e.getMessage(), localNow);
+        } catch (EnqueueException e) {
+            log.warn("[pickup] file={} left in place, will retry: {}", relative, e.getMessage());
+        } catch (IOException e) {
+            // vanished, locked by its writer (Windows) or unreadable: try again at the next scan
+            log.warn("[pickup] file={} left in place, cannot read or move it now: {}", relative, e.toString());
+        }
+    }
+
+    private SubmittedMail parse(Path root, Path file, Path relative, byte[] bytes, LocalDateTime now)
+            throws RejectedMailException {
+        Optional<GatewayProperties.ReportRule> rule = rules.match(relative);
+        if (rule.isPresent()) {
+            SubmittedMail report = ReportMailComposer.compose(rule.get(), file, now);
+            if (report.envelope().recipients().size() > config.getMaxRecipients()) {
+                throw new RejectedMailException("the report rule has more than " + config.getMaxRecipients() + " recipients");
+            }
+            return report;
+        }
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".eml")) {
+            return emlReader.read(bytes, name, config.getMaxRecipients());
+        }
+        if (lower.endsWith(".xml")) {
+            EnvelopeDocument document = envelopeReader.read(new ByteArrayInputStream(bytes), name);
+            return envelopeComposer.compose(document,
+                new FolderAttachmentResolver(root, file.getParent()), config.getMaxRecipients());
+        }
+        throw new RejectedMailException("not a mail: only .eml and .xml files, and files a report rule matches, are mailed");
+    }
+
+    private void fail(Path root, Path file, Path relative, List<Path> companions, String reason, LocalDateTime now) {
+        try {
+            Path moved = disposition.failed(root, file, companions, reason, now);
+            log.warn("[pickup] file={} rejected, moved to {}: {}", relative, root.relativize(moved), reason);
+        } catch (IOException e) {
+            log.error("[pickup] file={} rejected ({}) but cannot be moved to failed/: {}", relative, reason, e.toString());
+        }
+    }
+
+    /** The idempotency key when the submitter gave one; else this exact file, as it was when read. */
+    private static String duplicateId(SubmittedMail submitted, Path relative, long size, long modified, byte[] bytes) {
+        if (submitted.idempotencyKey() != null) {
+            return "key:" + submitted.idempotencyKey();
+        }
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String hash = HexFormat.of().formatHex(digest.digest(bytes));
+            return "pickup:" + relative.toString().replace('\\', '/') + ":" + size + ":" + modified + ":" + hash;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

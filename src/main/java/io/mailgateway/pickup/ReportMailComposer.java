@@ -1,0 +1,115 @@
+package io.mailgateway.pickup;
+
+import io.mailgateway.config.GatewayProperties.ReportRule;
+import io.mailgateway.mail.ContentTypes;
+import io.mailgateway.mail.MailEnvelope;
+import io.mailgateway.mail.RejectedMailException;
+import io.mailgateway.mail.SubmittedMail;
+import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Turns a report file (a PDF, CSV... that a rule matches) into one mail to the rule's recipients with the
+ * file attached. The rule's templates may use {file}, {date} and {time}.
+ */
+public final class ReportMailComposer {
+
+    private static final Session SESSION = Session.getInstance(new Properties());
+
+    private ReportMailComposer() {
+    }
+
+    public static SubmittedMail compose(ReportRule rule, Path file, LocalDateTime now) throws RejectedMailException {
+        String fileName = file.getFileName().toString();
+        if (fileName.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new RejectedMailException("file name contains control characters");
+        }
+        try {
+            InternetAddress from = address(rule.getFrom(), "from");
+            List<InternetAddress> to = addresses(rule.getTo(), "to");
+            List<InternetAddress> cc = addresses(rule.getCc(), "cc");
+
+            MimeMessage message = new MimeMessage(SESSION);
+            message.setFrom(from);
+            message.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
+            if (!cc.isEmpty()) {
+                message.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
+            }
+            message.setSubject(fill(rule.getSubject(), fileName, now), StandardCharsets.UTF_8.name());
+
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText(fill(rule.getBody(), fileName, now), StandardCharsets.UTF_8.name());
+            MimeBodyPart attachment = new MimeBodyPart();
+            // streamed from the file when the message is written, not read into memory first
+            attachment.setDataHandler(new DataHandler(new FileDataSource(file.toFile()) {
+                @Override
+                public String getContentType() {
+                    return ContentTypes.forFileName(fileName);
+                }
+            }));
+            attachment.setFileName(MimeUtility.encodeText(fileName, StandardCharsets.UTF_8.name(), null));
+            attachment.setDisposition(MimeBodyPart.ATTACHMENT);
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            mixed.addBodyPart(text);
+            mixed.addBodyPart(attachment);
+            message.setContent(mixed);
+            message.saveChanges();
+            message.removeHeader("Message-ID"); // the gateway gives it one with its queue id
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            message.writeTo(out);
+            LinkedHashSet<String> recipients = new LinkedHashSet<>();
+            to.forEach(a -> recipients.add(a.getAddress()));
+            cc.forEach(a -> recipients.add(a.getAddress()));
+            return new SubmittedMail(new MailEnvelope(from.getAddress(), new ArrayList<>(recipients)),
+                out.toByteArray(), null, List.of());
+        } catch (MessagingException | IOException e) {
+            throw new RejectedMailException("cannot build the report mail for " + fileName + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String fill(String template, String fileName, LocalDateTime now) {
+        return template
+            .replace("{file}", fileName)
+            .replace("{date}", now.format(DateTimeFormatter.ISO_LOCAL_DATE))
+            .replace("{time}", now.format(DateTimeFormatter.ofPattern("HH:mm")))
+            .replaceAll("[\\r\\n]+", " "); // a template is one line in a header, whatever is configured
+    }
+
+    private static InternetAddress address(String value, String what) throws RejectedMailException {
+        try {
+            InternetAddress address = new InternetAddress(value, true);
+            address.validate();
+            return address;
+        } catch (AddressException e) {
+            throw new RejectedMailException("report rule " + what + " address '" + value + "' is invalid: " + e.getMessage());
+        }
+    }
+
+    private static List<InternetAddress> addresses(List<String> values, String what) throws RejectedMailException {
+        List<InternetAddress> result = new ArrayList<>();
+        for (String value : values) {
+            result.add(address(value.trim(), what));
+        }
+        return result;
+    }
+}
