@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  *       {@link EnvelopeReader}: addresses are single plain addr-specs, and no control character (CR, LF, TAB,
  *       NUL...) in a subject, display name, address, header value or idempotency key ever reaches a header;</li>
  *   <li>Bcc recipients are envelope recipients only, never written into the message;</li>
- *   <li>no Message-ID and no Date: the intake stamp adds them ({@code io.mailgateway.mail.IntakeStamp});</li>
+ *   <li>no Message-ID: the intake stamp adds it ({@code io.mailgateway.mail.IntakeStamp}), once, so that it
+ *       stays stable across retries; Date is the time of composition;</li>
  *   <li>attachment files are reached only through the given {@link AttachmentResolver} and are returned as
  *       {@link SubmittedMail#companionFiles()};</li>
  *   <li>text and html bodies are UTF-8 with their line endings made CRLF; attachments are base64.</li>
@@ -285,6 +286,9 @@ public final class EnvelopeComposer {
         try {
             MimeBodyPart part = new MimeBodyPart();
             part.setDataHandler(new DataHandler(source));
+            // set before saveChanges, which would otherwise add the JVM's charset to a text/* attachment
+            // whose bytes we know nothing about
+            part.setHeader("Content-Type", source.getContentType());
             part.setDisposition(Part.ATTACHMENT);
             part.setFileName(fileName);
             // base64 whatever the type: a text/csv sent as 7bit would carry its bare LFs into DATA

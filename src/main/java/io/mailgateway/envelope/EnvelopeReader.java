@@ -8,8 +8,10 @@ import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.ValidationEvent;
 import jakarta.xml.bind.ValidationEventLocator;
 import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.Objects;
 import javax.xml.XMLConstants;
@@ -88,6 +90,7 @@ public final class EnvelopeReader {
      * @param sourceName how the source is named in error messages, e.g. the file name
      * @throws RejectedMailException when the input is empty, too large, not well-formed, has a DOCTYPE or is
      *     not valid against the schema; the message says where and why
+     * @throws UncheckedIOException when {@code xml} itself cannot be read (possibly transient)
      */
     public EnvelopeDocument read(InputStream xml, String sourceName) throws RejectedMailException {
         Objects.requireNonNull(xml, "xml");
@@ -103,7 +106,6 @@ public final class EnvelopeReader {
             unmarshaller.setSchema(Compiled.get().schema);
             unmarshaller.setEventHandler(firstError);
             InputSource input = new InputSource(new ByteArrayInputStream(bytes));
-            input.setSystemId(source);
             Object result = unmarshaller.unmarshal(new SAXSource(hardenedReader(), input));
             if (result instanceof EnvelopeDocument document) {
                 return document;
@@ -115,9 +117,6 @@ public final class EnvelopeReader {
             throw rejection(source, firstError, e);
         } catch (JAXBException e) {
             throw new IllegalStateException("JAXB is misconfigured", e);
-        } catch (StackOverflowError e) {
-            // the depth limit should make this impossible; never let a hostile document kill an intake thread
-            throw new RejectedMailException(source + ": document is nested too deeply");
         }
     }
 
@@ -130,7 +129,8 @@ public final class EnvelopeReader {
             }
             return bytes;
         } catch (IOException e) {
-            throw new RejectedMailException(source + ": could not be read: " + e.getMessage(), e);
+            // reading the source failed, not the envelope: the intake keeps it and tries again
+            throw new UncheckedIOException(source + " could not be read", e);
         }
     }
 
@@ -188,6 +188,10 @@ public final class EnvelopeReader {
             column = -1;
             Throwable cause = e.getLinkedException() != null ? e.getLinkedException() : e;
             message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        }
+        if (findCause(e, CharConversionException.class) != null) {
+            // the decoder fails below the parser, which then knows no position
+            message = "not text in the encoding its byte order mark or XML declaration names (" + message + ")";
         }
         return new RejectedMailException(source + position(line, column) + ": " + explain(message), e);
     }

@@ -81,8 +81,9 @@ final class EnvelopeFixtures {
         private void accept() {
             while (!server.isClosed()) {
                 try (Socket socket = server.accept()) {
+                    // hang up at once, and keep doing so: a fetching client fails fast (HttpURLConnection
+                    // retries once) instead of waiting for an HTTP answer
                     connected.complete(true);
-                    return; // closing at once makes a fetching parser fail fast instead of waiting for HTTP
                 } catch (SocketTimeoutException e) {
                     // keep listening until closed
                 } catch (IOException e) {

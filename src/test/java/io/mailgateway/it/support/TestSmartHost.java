@@ -50,6 +50,14 @@ public final class TestSmartHost implements AutoCloseable {
     private volatile long dataDelayMillis;
     private volatile int port;
 
+    public TestSmartHost() {
+    }
+
+    /** A smart host that will listen on this port once started (it may be down until then). */
+    public TestSmartHost(int port) {
+        this.port = port;
+    }
+
     public TestSmartHost start() {
         server = SMTPServer.port(port)
             .bindAddress(InetAddress.getLoopbackAddress())
