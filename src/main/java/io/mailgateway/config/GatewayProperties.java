@@ -49,6 +49,9 @@ public class GatewayProperties {
     @Valid
     private final Pickup pickup = new Pickup();
 
+    @Valid
+    private final Jms jms = new Jms();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -57,6 +60,7 @@ public class GatewayProperties {
     public Delivery getDelivery() { return delivery; }
     public Broker getBroker() { return broker; }
     public Pickup getPickup() { return pickup; }
+    public Jms getJms() { return jms; }
 
     /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
     public List<Path> pickupDirs() {
@@ -419,5 +423,55 @@ public class GatewayProperties {
         public void setSubject(String subject) { this.subject = subject; }
         public String getBody() { return body; }
         public void setBody(String body) { this.body = body; }
+    }
+
+    /**
+     * JMS intake: applications publish mail to {@code queue} over the broker's network acceptor (CORE,
+     * AMQP 1.0, STOMP). The acceptor admits only {@code username}/{@code password}, and that user may only
+     * send to the intake queue; with no credentials configured it admits no one.
+     */
+    public static class Jms {
+        private boolean enabled = true;
+        @NotBlank
+        @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9._-]+", message = "gateway.jms.queue: letters, digits, '.', '_' and '-' only")
+        private String queue = "mail.submit";
+        @NotBlank
+        private String bindAddress = "127.0.0.1";
+        @Min(0) @Max(65535)
+        private int port = 61616;
+        private String username;
+        /** Only from configuration or the environment; never logged. */
+        private String password;
+        /** Larger intake messages go to the invalid queue with the reason. */
+        @NotNull
+        private DataSize maxMessageSize = DataSize.ofMegabytes(25);
+        @Min(1) @Max(10_000)
+        private int maxRecipients = 100;
+
+        public boolean credentialsConfigured() {
+            return username != null && !username.isBlank() && password != null && !password.isEmpty();
+        }
+
+        /** Where intake messages that can never be mail go, with the reason. */
+        public String invalidQueue() {
+            return queue + ".invalid";
+        }
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getQueue() { return queue; }
+        public void setQueue(String queue) { this.queue = queue; }
+        public String getBindAddress() { return bindAddress; }
+        public void setBindAddress(String bindAddress) { this.bindAddress = bindAddress; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public DataSize getMaxMessageSize() { return maxMessageSize; }
+        public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
+        public int getMaxRecipients() { return maxRecipients; }
+        public void setMaxRecipients(int maxRecipients) { this.maxRecipients = maxRecipients; }
     }
 }

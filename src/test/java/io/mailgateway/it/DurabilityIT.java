@@ -41,6 +41,7 @@ class DurabilityIT {
         environment.put("SERVER_PORT", "0");
         environment.put("GATEWAY_SMTP_SUBMISSION_PORT", "0");
         environment.put("GATEWAY_SMTP_SMTPS_PORT", "0");
+        environment.put("GATEWAY_JMS_PORT", "0");
         environment.put("GATEWAY_DELIVERY_SMARTHOST_HOST", "127.0.0.1");
         environment.put("GATEWAY_DELIVERY_SMARTHOST_PORT", String.valueOf(smartHost.port()));
         environment.put("GATEWAY_DELIVERY_SMARTHOST_TLS", "none");

@@ -43,6 +43,7 @@ class PickupCrashIT {
         environment.put("GATEWAY_SMTP_RELAY_PORT", "0");
         environment.put("GATEWAY_SMTP_SUBMISSION_PORT", "0");
         environment.put("GATEWAY_SMTP_SMTPS_PORT", "0");
+        environment.put("GATEWAY_JMS_PORT", "0");
         environment.put("SERVER_PORT", "0");
         environment.put("GATEWAY_PICKUP_POLL_INTERVAL", "100ms");
         environment.put("GATEWAY_PICKUP_STABLE_TIME", "100ms");
