@@ -1,5 +1,6 @@
 package io.mailgateway.envelope;
 
+import io.mailgateway.mail.ContentTypes;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
@@ -29,8 +30,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -69,21 +70,6 @@ public final class EnvelopeComposer {
     private static final Pattern CONTENT_TYPE = Pattern.compile(TOKEN + "/" + TOKEN);
     private static final Pattern XML_WHITESPACE = Pattern.compile("[ \\t\\r\\n]+");
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
-    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
-    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
-        Map.entry("pdf", "application/pdf"),
-        Map.entry("csv", "text/csv"),
-        Map.entry("txt", "text/plain"),
-        Map.entry("html", "text/html"),
-        Map.entry("htm", "text/html"),
-        Map.entry("xml", "application/xml"),
-        Map.entry("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        Map.entry("zip", "application/zip"),
-        Map.entry("png", "image/png"),
-        Map.entry("jpg", "image/jpeg"),
-        Map.entry("jpeg", "image/jpeg"),
-        Map.entry("json", "application/json"));
 
     private final int maxMessageBytes;
     private final Session session;
@@ -303,9 +289,7 @@ public final class EnvelopeComposer {
         if (given != null) {
             return given.toLowerCase(Locale.ROOT);
         }
-        int dot = fileName.lastIndexOf('.');
-        String extension = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return CONTENT_TYPES.getOrDefault(extension, DEFAULT_CONTENT_TYPE);
+        return ContentTypes.forFileName(fileName);
     }
 
     /** RFC 4648 base64 with padding; only XML whitespace may separate the characters. */

@@ -1,15 +1,12 @@
 package io.mailgateway.smtp.auth;
 
+import io.mailgateway.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -94,33 +91,12 @@ final class UsersFileWriter {
         Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes = posix
-            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-            : new FileAttribute<?>[0];
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attributes);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
+        AtomicFiles.replace(target, content.getBytes(StandardCharsets.UTF_8), OWNER_ONLY,
+            temp -> {
+                if (AtomicFiles.supportsPosix(dir)) {
+                    keepOwner(target, temp);
                 }
-                channel.force(true);
-            }
-            if (posix) {
-                // a umask cannot widen these after creation, but say it explicitly for file systems that ignore
-                // the creation attribute
-                Files.setPosixFilePermissions(temp, OWNER_ONLY);
-                keepOwner(target, temp);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+            });
         syncDirectory(dir);
     }
 

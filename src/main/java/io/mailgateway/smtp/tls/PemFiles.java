@@ -1,18 +1,14 @@
 package io.mailgateway.smtp.tls;
 
+import io.mailgateway.files.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
@@ -134,42 +130,12 @@ final class PemFiles {
         writeAtomically(file, pem.toString().getBytes(StandardCharsets.US_ASCII), OWNER_ONLY);
     }
 
-    /**
-     * Content goes to a temporary file beside {@code target}, is forced to disk, then renamed over it: a
-     * crash leaves either the old file or the new one, never a truncated key.
-     */
     static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        String prefix = "." + target.getFileName() + ".";
-        // created with at most the final permissions, so a key is never readable by others, not even for a
-        // moment; file systems without POSIX permissions (Windows) give the file the folder's ACL
-        Path temp = posix(dir)
-            ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(permissions))
-            : Files.createTempFile(dir, prefix, ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            if (posix(dir)) {
-                // the creation mode was narrowed by the umask; a certificate should still be readable by all
-                Files.setPosixFilePermissions(temp, permissions);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.replace(target, content, permissions, temp -> { });
     }
 
     static boolean posix(Path path) {
-        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+        return AtomicFiles.supportsPosix(path);
     }
 
     /** The reason of an I/O or parse failure in words, without the exception class soup. */

@@ -1,0 +1,64 @@
+package io.mailgateway.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Replacing a file so that a crash leaves either the old content or the new, never a truncated file, and a
+ * secret is never readable by others, not even for a moment: the content goes to a temporary file beside
+ * the target (created with the final permissions where the file system has POSIX permissions; on Windows
+ * it gets the folder's ACL), is forced to disk, then renamed over the target.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * @param beforeMove called with the temporary file just before the rename (e.g. to copy an owner)
+     */
+    public static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions,
+                               Consumer<Path> beforeMove) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        boolean posix = supportsPosix(dir);
+        String prefix = "." + target.getFileName() + ".";
+        Path temp = posix
+            ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(permissions))
+            : Files.createTempFile(dir, prefix, ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            if (posix) {
+                // the creation mode was narrowed by the umask; set exactly what was asked for
+                Files.setPosixFilePermissions(temp, permissions);
+            }
+            beforeMove.accept(temp);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    public static boolean supportsPosix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}
