@@ -447,6 +447,12 @@ public class GatewayProperties {
         private DataSize maxMessageSize = DataSize.ofMegabytes(25);
         @Min(1) @Max(10_000)
         private int maxRecipients = 100;
+        /** Intake messages handled in parallel; their commits share journal syncs. */
+        @Min(1) @Max(64)
+        private int concurrency = 4;
+
+        public int getConcurrency() { return concurrency; }
+        public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
 
         public boolean credentialsConfigured() {
             return username != null && !username.isBlank() && password != null && !password.isEmpty();

@@ -83,7 +83,9 @@ public final class JmsSubmissionReader {
             if (body.length() > maxBytes || body.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
                 throw new RejectedMailException("message larger than " + maxBytes + " bytes");
             }
-            mail = body.stripLeading().startsWith("<") && message.getStringProperty(TO) == null
+            // an XML envelope is a document in our namespace; anything else is the text of a simple message
+            mail = message.getStringProperty(TO) == null && body.stripLeading().startsWith("<")
+                    && body.contains("urn:mailgateway:envelope:")
                 ? envelope(body)
                 : simple(message, body);
         } else if (message instanceof BytesMessage bytes) {
@@ -225,12 +227,16 @@ public final class JmsSubmissionReader {
         }
     }
 
+    private static String article(String noun) {
+        return ("AEIOU".indexOf(Character.toUpperCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
+    }
+
     private static String kind(Message message) {
         for (Class<?> type : message.getClass().getInterfaces()) {
             if (type.getName().startsWith("jakarta.jms.")) {
-                return "a " + type.getSimpleName();
+                return article(type.getSimpleName());
             }
         }
-        return "a " + message.getClass().getSimpleName();
+        return article(message.getClass().getSimpleName());
     }
 }

@@ -35,7 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "gateway.smtp.max-message-size=10KB",
     "gateway.smtp.max-recipients=3",
     "gateway.smtp.max-errors=5",
-    "gateway.smtp.data-timeout=2s"})
+    "gateway.smtp.data-timeout=2s",
+    "gateway.smtp.idle-timeout=3s"})
 @DirtiesContext
 class RelayListenerIT {
 
@@ -217,6 +218,17 @@ class RelayListenerIT {
                 // expected: the gateway hung up mid-DATA
             }
             assertThat(client.reply()).isEqualTo("421 4.4.2 DATA took too long; closing connection");
+        }
+    }
+
+    @Test
+    void anIdleClientIsDisconnectedWithAnEnhancedCode() throws IOException {
+        try (SmtpClient client = connect()) {
+            client.command("EHLO client.test");
+            long start = System.nanoTime();
+            assertThat(client.reply()).isEqualTo("421 4.4.2 Idle for too long; closing connection");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
+            assertThat(client.isClosedByServer()).isTrue();
         }
     }
 

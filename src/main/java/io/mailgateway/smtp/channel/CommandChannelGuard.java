@@ -25,6 +25,7 @@ public final class CommandChannelGuard extends InputStream {
     public static final String LINE_TOO_LONG = "XLONGLINE";
     public static final String BAD_LINE_ENDING = "XBADLINE";
     public static final String TOO_MANY_ERRORS = "XERRLIMIT";
+    public static final String IDLE_TIMEOUT = "XIDLE";
 
     private enum Mode { COMMAND, DATA, TRANSPARENT }
 
@@ -109,8 +110,12 @@ public final class CommandChannelGuard extends InputStream {
         boolean bad = false;
         int previous = -1;
         while (true) {
-            if (rawPos == rawLimit && !fill()) {
-                return null; // the client went away mid-line: nothing to execute
+            try {
+                if (rawPos == rawLimit && !fill()) {
+                    return null; // the client went away mid-line: nothing to execute
+                }
+            } catch (java.net.SocketTimeoutException idle) {
+                return marker(IDLE_TIMEOUT); // answered with an enhanced code, not subethasmtp's bare 421
             }
             int b = raw[rawPos++] & 0xFF;
             total++;

@@ -41,6 +41,13 @@ public final class GuardMarkerCommands {
                     throw new DropConnectionException(Replies.CLOSING, Replies.TOO_MANY_ERRORS);
                 }
             },
+            new BaseCommand(CommandChannelGuard.IDLE_TIMEOUT, "internal") {
+                @Override
+                public void execute(String line, Session session) throws DropConnectionException {
+                    log.info("[smtpd] idle timeout, closing client={}", client(session));
+                    throw new DropConnectionException(Replies.CLOSING, Replies.IDLE_TIMEOUT);
+                }
+            },
             new BaseCommand("BDAT", "CHUNKING is not offered") {
                 @Override
                 public void execute(String line, Session session) throws IOException {

@@ -28,6 +28,7 @@ final class Replies {
     static final String BAD_LINE = "4.5.2 Bare CR or LF, or NUL, in a command line; closing connection";
     static final String TOO_MANY_ERRORS = "4.7.0 Too many errors; closing connection";
     static final String TOO_MANY_AUTH_FAILURES = "4.7.0 Too many failed authentications; try again later";
+    static final String IDLE_TIMEOUT = "4.4.2 Idle for too long; closing connection";
     static final String TLS_FAILED = "4.7.0 TLS handshake failed; closing connection";
 
     private Replies() {
