@@ -1,6 +1,7 @@
 package io.mailgateway.config;
 
 import io.mailgateway.delivery.CaptureTransport;
+import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.delivery.DeliveryOutcome;
 import io.mailgateway.delivery.DeliverySteps;
 import io.mailgateway.delivery.EnvelopeMailSender;
@@ -42,11 +43,17 @@ public class DeliveryConfiguration {
         return new EnvelopeMailSender(transport);
     }
 
+    @Bean
+    DeliveryCounters deliveryCounters() {
+        return new DeliveryCounters();
+    }
+
     /** Referenced by routes/deliver.yaml. */
     @Bean
-    DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock) {
+    DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
+                                DeliveryCounters counters) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters);
     }
 }

@@ -56,23 +56,37 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     @Override
     public DeliveryReport deliver(QueuedMail mail) {
+        boolean reused = current.get() != null;
+        Attempt attempt = deliverOnce(mail);
+        if (reused && attempt.brokenBeforeData()) {
+            // a pooled connection the relay had dropped meanwhile: that says nothing about the mail, and no
+            // data went out, so one more try on a fresh connection cannot duplicate it
+            attempt = deliverOnce(mail);
+        }
+        return attempt.report();
+    }
+
+    private record Attempt(DeliveryReport report, boolean brokenBeforeData) {
+    }
+
+    private Attempt deliverOnce(QueuedMail mail) {
         SmtpConnection connection;
         try {
             connection = connection();
         } catch (AuthenticationFailedException e) {
-            return DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
-                "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e));
+            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e)), false);
         } catch (MessagingException e) {
-            return DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
-                "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e));
+            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e)), false);
         }
         DeliveryReport report = connection.send(mail);
         if (connection.reusable()) {
             current.set(new Pooled(connection, clock.instant()));
-        } else {
-            discard(connection);
+            return new Attempt(report, false);
         }
-        return report;
+        discard(connection);
+        return new Attempt(report, connection.brokenBeforeData());
     }
 
     private SmtpConnection connection() throws MessagingException {

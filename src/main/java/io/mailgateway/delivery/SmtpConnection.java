@@ -27,6 +27,7 @@ final class SmtpConnection extends SMTPTransport {
 
     private final String peer;
     private boolean broken;
+    private boolean brokenBeforeData;
 
     SmtpConnection(Session session, boolean implicitTls, String peer) {
         super(session, new URLName(implicitTls ? "smtps" : "smtp", null, -1, null, null, null),
@@ -40,6 +41,14 @@ final class SmtpConnection extends SMTPTransport {
      */
     boolean reusable() {
         return !broken;
+    }
+
+    /**
+     * True when the connection failed before any message data was sent: trying again on a new connection
+     * cannot deliver the mail twice.
+     */
+    boolean brokenBeforeData() {
+        return brokenBeforeData;
     }
 
     /** One mail transaction: MAIL, one RCPT per envelope recipient, DATA with the stored bytes. */
@@ -92,6 +101,7 @@ final class SmtpConnection extends SMTPTransport {
             // connection refused, reset, timed out, or closed before the final reply: nobody still open
             // has the mail for sure, so all of them are deferred (at-least-once: a duplicate is possible)
             broken = true;
+            brokenBeforeData = accepted.isEmpty() || stage.equals("RCPT TO") || stage.equals("MAIL FROM");
             String reason = "connection to " + peer + " failed during " + stage + ": " + rootMessage(e);
             for (String recipient : recipients) {
                 results.putIfAbsent(recipient, RecipientResult.deferred(recipient, reason));

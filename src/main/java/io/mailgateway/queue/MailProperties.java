@@ -12,6 +12,8 @@ public final class MailProperties {
     /** Envelope recipients separated by LF: no RFC 5321 path can contain a line break. */
     public static final String ENVELOPE_TO = "MailEnvelopeTo";
     public static final String INTAKE = "MailIntake";
+    /** The decoded Subject, cut to 200 characters: what operators see in listings without reading bodies. */
+    public static final String SUBJECT = "MailSubject";
     public static final String RECEIVED_AT = "MailReceivedAt";
     public static final String CLIENT_ADDRESS = "MailClientAddress";
     public static final String AUTH_USER = "MailAuthUser";

@@ -26,6 +26,7 @@ public final class QueuedMailCodec {
         properties.put(MailProperties.ENVELOPE_TO,
             String.join(MailProperties.RECIPIENT_SEPARATOR, mail.envelope().recipients()));
         properties.put(MailProperties.INTAKE, mail.trace().intake());
+        properties.put(MailProperties.SUBJECT, subject(mail.content()));
         properties.put(MailProperties.RECEIVED_AT, mail.trace().receivedAt().toEpochMilli());
         putIfSet(properties, MailProperties.CLIENT_ADDRESS, mail.trace().clientAddress());
         putIfSet(properties, MailProperties.AUTH_USER, mail.trace().authenticatedUser());
@@ -61,6 +62,22 @@ public final class QueuedMailCodec {
         return new QueuedMail(id, new MailEnvelope(sender, recipients), content, trace, attempts,
             message.getHeader(MailProperties.LAST_ERROR, String.class),
             next == null ? null : Instant.ofEpochMilli(next));
+    }
+
+    /** The first Subject header, decoded (RFC 2047), control characters removed, at most 200 characters. */
+    static String subject(byte[] content) {
+        List<String> values = io.mailgateway.mail.HeaderFields.values(content, "Subject");
+        if (values.isEmpty()) {
+            return "";
+        }
+        String decoded;
+        try {
+            decoded = jakarta.mail.internet.MimeUtility.decodeText(values.get(0));
+        } catch (java.io.UnsupportedEncodingException e) {
+            decoded = values.get(0);
+        }
+        decoded = decoded.replaceAll("\\p{Cntrl}", " ").strip();
+        return decoded.length() > 200 ? decoded.substring(0, 200) : decoded;
     }
 
     private static String required(Message message, String name) {

@@ -91,6 +91,11 @@ public final class TestSmartHost implements AutoCloseable {
         rejectedRecipients.put(address, new RejectException(code, text));
     }
 
+    /** Undoes {@link #rejectRecipient}: the smart host was fixed. */
+    public void acceptRecipient(String address) {
+        rejectedRecipients.remove(address);
+    }
+
     /** The next end-of-DATA reply is {@code code text} instead of 250 (one use). */
     public void refuseNextData(int code, String text) {
         dataReplies.add(new RejectException(code, text));

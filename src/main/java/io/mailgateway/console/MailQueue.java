@@ -1,0 +1,344 @@
+package io.mailgateway.console;
+
+import io.mailgateway.delivery.DeliveryCounters;
+import io.mailgateway.files.AtomicFiles;
+import io.mailgateway.queue.MailProperties;
+import io.mailgateway.queue.QueueNames;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.function.Function;
+import javax.management.ObjectName;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.core.JmsTemplate;
+
+/**
+ * {@link MailQueueMXBean} over the embedded broker. Listings and counts read the broker's queues
+ * directly (deferred mail is scheduled, which JMS browsing does not show); retrying moves a dead letter
+ * in one local JMS transaction (consume it from mail.dead by its id, send a fresh copy with its attempts
+ * reset to mail.outbound, commit), so a crash in between neither loses nor doubles it.
+ */
+public final class MailQueue implements MailQueueMXBean, AutoCloseable {
+
+    public static final String OBJECT_NAME = "mailgateway:type=MailQueue";
+
+    private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
+
+    private final EmbeddedActiveMQ broker;
+    private final JmsTemplate jms;
+    private final DeliveryCounters counters;
+    private final Path exportDir;
+    private final Clock clock;
+    private ObjectName registered;
+
+    public MailQueue(EmbeddedActiveMQ broker, jakarta.jms.ConnectionFactory connectionFactory,
+                     DeliveryCounters counters, Path dataDir, Clock clock) {
+        this.broker = broker;
+        this.jms = new JmsTemplate(connectionFactory);
+        this.jms.setSessionTransacted(true);
+        this.jms.setReceiveTimeout(2_000);
+        this.counters = counters;
+        this.exportDir = dataDir.resolve("export");
+        this.clock = clock;
+    }
+
+    /** Puts the bean into the platform MBean server, where Hawtio and jconsole find it. */
+    public MailQueue register() throws Exception {
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        var server = ManagementFactory.getPlatformMBeanServer();
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // a previous context in the same JVM (tests)
+        }
+        server.registerMBean(this, name);
+        registered = name;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (registered != null && ManagementFactory.getPlatformMBeanServer().isRegistered(registered)) {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
+        }
+    }
+
+    @Override
+    public long getReadyCount() {
+        Queue queue = queue(QueueNames.OUTBOUND);
+        return queue.getMessageCount() - queue.getScheduledCount();
+    }
+
+    @Override
+    public long getDeferredCount() {
+        return queue(QueueNames.OUTBOUND).getScheduledCount();
+    }
+
+    @Override
+    public long getDeadCount() {
+        return queue(QueueNames.DEAD).getMessageCount();
+    }
+
+    @Override
+    public long getOldestDeferredAgeSeconds() {
+        long now = clock.millis();
+        return queue(QueueNames.OUTBOUND).getScheduledMessages().stream()
+            .map(r -> r.getMessage().getLongProperty(MailProperties.RECEIVED_AT))
+            .filter(t -> t != null)
+            .mapToLong(t -> Math.max(0, (now - t) / 1000))
+            .max().orElse(0);
+    }
+
+    @Override
+    public long getDeliveredTotal() {
+        return counters.delivered();
+    }
+
+    @Override
+    public long getFailedTotal() {
+        return counters.failed();
+    }
+
+    @Override
+    public List<MailSummary> listDeferred() {
+        return queue(QueueNames.OUTBOUND).getScheduledMessages().stream().map(r -> summary(r.getMessage())).toList();
+    }
+
+    @Override
+    public List<MailSummary> listDead() {
+        List<MailSummary> result = new ArrayList<>();
+        try (LinkedListIterator<MessageReference> it = queue(QueueNames.DEAD).browserIterator()) {
+            while (it.hasNext()) {
+                result.add(summary(it.next().getMessage()));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public String retry(String queueId) {
+        requireId(queueId);
+        int moved = retryWhere(queueId);
+        log.info("[console] retry {}: {} dead letter(s) back to {}", queueId, moved, QueueNames.OUTBOUND);
+        return moved == 0 ? "no dead letter " + queueId : "retrying " + queueId;
+    }
+
+    @Override
+    public String retryAll() {
+        int moved = retryWhere(null);
+        log.info("[console] retry all: {} dead letter(s) back to {}", moved, QueueNames.OUTBOUND);
+        return "retrying " + moved + " dead letter(s)";
+    }
+
+    @Override
+    public String delete(String queueId) {
+        requireId(queueId);
+        int deleted = 0;
+        try {
+            for (String name : List.of(QueueNames.DEAD, QueueNames.OUTBOUND)) {
+                deleted += queue(name).deleteMatchingReferences(
+                    org.apache.activemq.artemis.core.filter.impl.FilterImpl.createFilter(selector(queueId)));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("delete " + queueId + " failed: " + e.getMessage(), e);
+        }
+        log.info("[console] deleted {}: {} message(s)", queueId, deleted);
+        return deleted == 0 ? "no mail " + queueId : "deleted " + deleted + " message(s) of " + queueId;
+    }
+
+    @Override
+    public String export(String queueId) {
+        requireId(queueId);
+        byte[] content = jms.browseSelected(QueueNames.DEAD, selector(queueId), (session, browser) -> {
+            Enumeration<?> messages = browser.getEnumeration();
+            return messages.hasMoreElements() ? exported((Message) messages.nextElement()) : null;
+        });
+        if (content == null) {
+            content = queue(QueueNames.OUTBOUND).getScheduledMessages().stream()
+                .map(MessageReference::getMessage)
+                .filter(m -> queueId.equals(m.getStringProperty(MailProperties.QUEUE_ID)))
+                .findFirst().map(MailQueue::exported).orElse(null);
+        }
+        if (content == null) {
+            return "no dead or deferred mail " + queueId;
+        }
+        try {
+            Files.createDirectories(exportDir);
+            Path target = exportDir.resolve(queueId + ".eml");
+            AtomicFiles.replace(target, content, PosixFilePermissions.fromString("rw-------"), temp -> { });
+            log.info("[console] exported {} to {}", queueId, target);
+            return "exported to " + target.toAbsolutePath();
+        } catch (IOException e) {
+            throw new IllegalStateException("export " + queueId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String deliverAllDeferredNow() {
+        Queue queue = queue(QueueNames.OUTBOUND);
+        long deferred = queue.getScheduledCount();
+        try {
+            queue.deliverScheduledMessages();
+        } catch (Exception e) {
+            throw new IllegalStateException("deliver deferred now failed: " + e.getMessage(), e);
+        }
+        log.info("[console] {} deferred mail(s) released for delivery now", deferred);
+        return deferred + " deferred mail(s) released for delivery now";
+    }
+
+    /**
+     * Re-sends the dead letters there are now (all, or those of one queue id), each consumed and re-sent in
+     * its own transaction. The list is taken first, so a mail that dies again at once is not retried again.
+     */
+    private int retryWhere(String queueId) {
+        List<String> selectors = new ArrayList<>();
+        try (LinkedListIterator<MessageReference> it = queue(QueueNames.DEAD).browserIterator()) {
+            while (it.hasNext()) {
+                var message = it.next().getMessage();
+                String id = message.getStringProperty(MailProperties.QUEUE_ID);
+                if (id == null || !id.matches("[0-9A-F]{6,40}") || (queueId != null && !queueId.equals(id))) {
+                    continue;
+                }
+                Object deadAt = message.getObjectProperty(MailProperties.DEAD_AT);
+                selectors.add(selector(id) + (deadAt instanceof Number n ? " AND " + MailProperties.DEAD_AT + " = " + n.longValue() : ""));
+            }
+        }
+        int moved = 0;
+        for (String selector : selectors) {
+            if (retryOne(selector)) {
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private boolean retryOne(String selector) {
+        Boolean moved = jms.execute(session -> {
+            MessageConsumer consumer = session.createConsumer(session.createQueue(QueueNames.DEAD), selector);
+            try {
+                Message dead = consumer.receive(1_000);
+                if (dead == null) {
+                    return false;
+                }
+                BytesMessage fresh = session.createBytesMessage();
+                fresh.writeBytes(body(dead));
+                for (String property : List.of(MailProperties.QUEUE_ID, MailProperties.ENVELOPE_FROM,
+                        MailProperties.ENVELOPE_TO, MailProperties.INTAKE, MailProperties.SUBJECT,
+                        MailProperties.CLIENT_ADDRESS, MailProperties.AUTH_USER)) {
+                    if (dead.propertyExists(property)) {
+                        fresh.setObjectProperty(property, dead.getObjectProperty(property));
+                    }
+                }
+                // a retried mail starts afresh: no attempts, and its lifetime counts from now
+                fresh.setIntProperty(MailProperties.ATTEMPTS, 0);
+                fresh.setLongProperty(MailProperties.RECEIVED_AT, clock.millis());
+                MessageProducer producer = session.createProducer(session.createQueue(QueueNames.OUTBOUND));
+                try {
+                    producer.send(fresh);
+                } finally {
+                    producer.close();
+                }
+                session.commit();
+                return true;
+            } finally {
+                consumer.close();
+            }
+        }, true);
+        return Boolean.TRUE.equals(moved);
+    }
+
+    private static byte[] body(Message message) throws JMSException {
+        if (!(message instanceof BytesMessage bytes)) {
+            throw new IllegalStateException("not a queued mail: " + message.getClass().getSimpleName());
+        }
+        byte[] content = new byte[(int) bytes.getBodyLength()];
+        bytes.readBytes(content);
+        return content;
+    }
+
+    private static byte[] exported(Message message) {
+        try {
+            return withEnvelope(message.getStringProperty(MailProperties.ENVELOPE_FROM),
+                message.getStringProperty(MailProperties.ENVELOPE_TO), body(message));
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] exported(org.apache.activemq.artemis.api.core.Message message) {
+        var buffer = message.toCore().getReadOnlyBodyBuffer();
+        byte[] content = new byte[buffer.readableBytes()];
+        buffer.readBytes(content);
+        return withEnvelope(message.getStringProperty(MailProperties.ENVELOPE_FROM),
+            message.getStringProperty(MailProperties.ENVELOPE_TO), content);
+    }
+
+    private static byte[] withEnvelope(String from, String to, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 256);
+        StringBuilder envelope = new StringBuilder("X-Envelope-From: <").append(from == null ? "" : from).append(">\r\n");
+        for (String recipient : (to == null ? "" : to).split("\n")) {
+            if (!recipient.isEmpty()) {
+                envelope.append("X-Envelope-To: <").append(recipient).append(">\r\n");
+            }
+        }
+        out.writeBytes(envelope.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+
+    private static MailSummary summary(org.apache.activemq.artemis.api.core.Message m) {
+        Function<String, String> text = name -> {
+            Object value = m.getObjectProperty(name);
+            return value == null ? "" : value.toString();
+        };
+        Integer attempts = m.getIntProperty(MailProperties.ATTEMPTS);
+        boolean dead = m.getObjectProperty(MailProperties.DEAD_REASON) != null;
+        return new MailSummary(text.apply(MailProperties.QUEUE_ID), text.apply(MailProperties.ENVELOPE_FROM),
+            text.apply(MailProperties.ENVELOPE_TO).replace('\n', ','), text.apply(MailProperties.SUBJECT),
+            text.apply(MailProperties.INTAKE), attempts == null ? 0 : attempts,
+            dead ? text.apply(MailProperties.DEAD_REASON) : text.apply(MailProperties.LAST_ERROR),
+            time(m.getObjectProperty(MailProperties.NEXT_ATTEMPT_AT)), time(m.getObjectProperty(MailProperties.DEAD_AT)));
+    }
+
+    private static String time(Object epochMillis) {
+        return epochMillis instanceof Number n ? Instant.ofEpochMilli(n.longValue()).toString() : "";
+    }
+
+    private Queue queue(String name) {
+        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
+        if (queue == null) {
+            throw new IllegalStateException("queue " + name + " missing");
+        }
+        return queue;
+    }
+
+    /** Queue ids are 18 upper-case hex digits; anything else never reaches a selector. */
+    private static void requireId(String queueId) {
+        if (queueId == null || !queueId.matches("[0-9A-F]{6,40}")) {
+            throw new IllegalArgumentException("not a queue id: " + queueId);
+        }
+    }
+
+    private static String selector(String queueId) {
+        return MailProperties.QUEUE_ID + " = '" + queueId + "'";
+    }
+
+}
