@@ -35,17 +35,9 @@ class DurabilityIT {
         TestSmartHost smartHost = new TestSmartHost().start();
         smartHost.slowDown(100);
         int smtpPort = GatewayProcess.freePort();
-        Map<String, String> environment = new HashMap<>();
-        environment.put("GATEWAY_DATA_DIR", data.toString());
+        Map<String, String> environment = GatewayProcess.environment(data);
         environment.put("GATEWAY_SMTP_RELAY_PORT", String.valueOf(smtpPort));
-        environment.put("SERVER_PORT", "0");
-        environment.put("GATEWAY_SMTP_SUBMISSION_PORT", "0");
-        environment.put("GATEWAY_SMTP_SMTPS_PORT", "0");
-        environment.put("GATEWAY_JMS_PORT", "0");
-        environment.put("GATEWAY_DELIVERY_SMARTHOST_HOST", "127.0.0.1");
-        environment.put("GATEWAY_DELIVERY_SMARTHOST_PORT", String.valueOf(smartHost.port()));
-        environment.put("GATEWAY_DELIVERY_SMARTHOST_TLS", "none");
-        environment.put("GATEWAY_DELIVERY_RETRY_INITIAL_DELAY", "1s");
+        GatewayProcess.smartHost(environment, smartHost.port());
         Path log = data.resolve("gateway.log");
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();

@@ -49,12 +49,7 @@ class JmsDurabilityIT {
     void everyCommittedIntakeMessageIsDeliveredOnceAfterAKill() throws Exception {
         Path data = TestDataDirs.fresh("jms-durability");
         int jmsPort = GatewayProcess.freePort();
-        Map<String, String> environment = new HashMap<>();
-        environment.put("GATEWAY_DATA_DIR", data.toString());
-        environment.put("GATEWAY_SMTP_RELAY_PORT", "0");
-        environment.put("GATEWAY_SMTP_SUBMISSION_PORT", "0");
-        environment.put("GATEWAY_SMTP_SMTPS_PORT", "0");
-        environment.put("SERVER_PORT", "0");
+        Map<String, String> environment = GatewayProcess.environment(data);
         environment.put("GATEWAY_JMS_PORT", String.valueOf(jmsPort));
         environment.put("GATEWAY_JMS_USERNAME", "app");
         environment.put("GATEWAY_JMS_PASSWORD", "s3cret");

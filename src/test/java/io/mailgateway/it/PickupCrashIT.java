@@ -39,20 +39,10 @@ class PickupCrashIT {
             Files.move(temporary, file);
         }
         int smartHostPort = GatewayProcess.freePort();
-        Map<String, String> environment = new HashMap<>();
-        environment.put("GATEWAY_DATA_DIR", data.toString());
-        environment.put("GATEWAY_SMTP_RELAY_PORT", "0");
-        environment.put("GATEWAY_SMTP_SUBMISSION_PORT", "0");
-        environment.put("GATEWAY_SMTP_SMTPS_PORT", "0");
-        environment.put("GATEWAY_JMS_PORT", "0");
-        environment.put("SERVER_PORT", "0");
+        Map<String, String> environment = GatewayProcess.environment(data);
         environment.put("GATEWAY_PICKUP_POLL_INTERVAL", "100ms");
         environment.put("GATEWAY_PICKUP_STABLE_TIME", "100ms");
-        environment.put("GATEWAY_DELIVERY_SMARTHOST_HOST", "127.0.0.1");
-        environment.put("GATEWAY_DELIVERY_SMARTHOST_PORT", String.valueOf(smartHostPort));
-        environment.put("GATEWAY_DELIVERY_SMARTHOST_TLS", "none");
-        environment.put("GATEWAY_DELIVERY_RETRY_INITIAL_DELAY", "1s");
-        environment.put("GATEWAY_DELIVERY_RETRY_MAX_DELAY", "2s");
+        GatewayProcess.smartHost(environment, smartHostPort);
         Path log = data.resolve("gateway.log");
 
         int processedAtKill;

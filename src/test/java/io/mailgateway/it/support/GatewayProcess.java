@@ -28,6 +28,30 @@ public final class GatewayProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The environment of a gateway under test: its own data folder, every listener on a free port (callers
+     * override the ones they connect to), the rest default.
+     */
+    public static Map<String, String> environment(Path dataDir) {
+        Map<String, String> environment = new java.util.HashMap<>();
+        environment.put("GATEWAY_DATA_DIR", dataDir.toString());
+        environment.put("GATEWAY_SMTP_RELAY_PORT", "0");
+        environment.put("GATEWAY_SMTP_SUBMISSION_PORT", "0");
+        environment.put("GATEWAY_SMTP_SMTPS_PORT", "0");
+        environment.put("GATEWAY_JMS_PORT", "0");
+        environment.put("SERVER_PORT", "0");
+        return environment;
+    }
+
+    /** Delivery to a test smart host on loopback, plain SMTP, retrying after a second. */
+    public static void smartHost(Map<String, String> environment, int port) {
+        environment.put("GATEWAY_DELIVERY_SMARTHOST_HOST", "127.0.0.1");
+        environment.put("GATEWAY_DELIVERY_SMARTHOST_PORT", String.valueOf(port));
+        environment.put("GATEWAY_DELIVERY_SMARTHOST_TLS", "none");
+        environment.put("GATEWAY_DELIVERY_RETRY_INITIAL_DELAY", "1s");
+        environment.put("GATEWAY_DELIVERY_RETRY_MAX_DELAY", "2s");
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
