@@ -65,7 +65,9 @@ public final class GatewayProcess implements AutoCloseable {
         }
         Files.createDirectories(log.getParent());
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", JAR.toString()));
+        // the test JVM's temp dir (see pom.xml), so a checkout under /tmp is not "data under the temp dir"
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
+            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
