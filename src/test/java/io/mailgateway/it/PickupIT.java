@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "gateway.hostname=gateway.test",
     "gateway.pickup.poll-interval=200ms",
-    "gateway.pickup.stable-time=700ms",
+    "gateway.pickup.stable-time=1500ms",
     "gateway.pickup.max-recipients=100",
     "gateway.pickup.rules[0].folder=reports",
     "gateway.pickup.rules[0].glob=*.csv",
