@@ -1,20 +1,45 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.BrokerHealth;
 import io.mailgateway.console.MailQueue;
+import io.mailgateway.console.QueueMetrics;
+import io.mailgateway.console.SmartHostHealth;
 import io.mailgateway.delivery.DeliveryCounters;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Clock;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** What operators use: the mailgateway:type=MailQueue MBean. */
+/**
+ * What operators use: the mailgateway:type=MailQueue MBean, queue-depth metrics, and the health
+ * indicators behind /actuator/health (broker, smart host; free disk in the data folder is Spring Boot's
+ * diskSpace indicator pointed at gateway.data-dir in application.yml).
+ */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleConfiguration {
 
     @Bean(destroyMethod = "close")
     MailQueue mailQueue(EmbeddedActiveMQ broker, ConnectionFactory connectionFactory, DeliveryCounters counters,
-                        GatewayProperties properties, Clock clock) throws Exception {
-        return new MailQueue(broker, connectionFactory, counters, properties.getDataDir(), clock).register();
+                        GatewayProperties properties, Clock clock, MeterRegistry registry) throws Exception {
+        MailQueue queue = new MailQueue(broker, connectionFactory, counters, properties.getDataDir(), clock).register();
+        QueueMetrics.register(registry, queue);
+        return queue;
+    }
+
+    /** Health component "broker". */
+    @Bean
+    BrokerHealth brokerHealthIndicator(EmbeddedActiveMQ broker) {
+        return new BrokerHealth(broker);
+    }
+
+    /** Health component "smartHost". */
+    @Bean(destroyMethod = "close")
+    SmartHostHealth smartHostHealthIndicator(GatewayProperties properties) {
+        GatewayProperties.Delivery delivery = properties.getDelivery();
+        boolean smarthost = delivery.effectiveMode() == GatewayProperties.DeliveryMode.SMARTHOST;
+        return new SmartHostHealth(smarthost ? delivery.getSmarthost().getHost() : null,
+            delivery.getSmarthost().getPort(), delivery.getConnectTimeout());
     }
 }

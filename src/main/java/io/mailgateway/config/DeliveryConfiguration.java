@@ -44,8 +44,8 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryCounters deliveryCounters() {
-        return new DeliveryCounters();
+    DeliveryCounters deliveryCounters(io.micrometer.core.instrument.MeterRegistry registry) {
+        return new DeliveryCounters(registry);
     }
 
     /** Referenced by routes/deliver.yaml. */

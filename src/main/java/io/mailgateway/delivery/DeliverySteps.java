@@ -94,7 +94,7 @@ public final class DeliverySteps {
         if (report == null) {
             throw new IllegalStateException("no delivery report for " + mail.id() + ": the mail sender did not run");
         }
-        counters.count(report);
+        counters.count(report, mail.trace().receivedAt(), clock.instant());
         for (RecipientResult result : report.results()) {
             switch (result.status()) {
                 case DELIVERED -> log.info("[delivery] {} to=<{}> delivered: {}", mail.id(), result.recipient(), result.reply());

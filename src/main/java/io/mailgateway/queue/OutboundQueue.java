@@ -16,9 +16,11 @@ public class OutboundQueue {
     public static final String ENQUEUE_ENDPOINT = "direct:enqueue";
 
     private final ProducerTemplate producer;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    public OutboundQueue(ProducerTemplate producer) {
+    public OutboundQueue(ProducerTemplate producer, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.producer = producer;
+        this.metrics = metrics;
     }
 
     public void enqueue(QueuedMail mail) throws EnqueueException {
@@ -37,6 +39,8 @@ public class OutboundQueue {
         }
         try {
             producer.sendBodyAndHeaders(ENQUEUE_ENDPOINT, mail.content(), properties);
+            // mailgateway_accepted_total{intake=smtp|pickup|jms}: mail the gateway now answers for
+            metrics.counter("mailgateway.accepted", "intake", mail.trace().intake()).increment();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new EnqueueException("could not queue " + mail.id() + ": " + cause, cause);
