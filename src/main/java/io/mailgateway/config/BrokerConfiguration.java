@@ -6,13 +6,20 @@ import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
 import org.slf4j.Logger;
@@ -37,9 +44,9 @@ public class BrokerConfiguration {
     @Bean
     InternalBrokerCredentials internalBrokerCredentials() {
         byte[] random = new byte[24];
-        new java.security.SecureRandom().nextBytes(random);
+        new SecureRandom().nextBytes(random);
         return new InternalBrokerCredentials(BrokerSecurity.INTERNAL_USER,
-            java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+            Base64.getUrlEncoder().withoutPadding().encodeToString(random));
     }
 
     /** @param password never logged, never written anywhere */
@@ -122,7 +129,7 @@ public class BrokerConfiguration {
     /** The JMS acceptor's bound port (differs from gateway.jms.port when that is 0), or -1. */
     public static int jmsPort(EmbeddedActiveMQ broker) {
         var acceptor = broker.getActiveMQServer().getRemotingService().getAcceptor(JMS_ACCEPTOR);
-        return acceptor instanceof org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor netty
+        return acceptor instanceof NettyAcceptor netty
             ? netty.getActualPort() : -1;
     }
 
@@ -134,19 +141,19 @@ public class BrokerConfiguration {
      */
     private static void declareIntake(FileConfiguration configuration, GatewayProperties.Jms jms) throws Exception {
         for (String queue : List.of(jms.getQueue(), jms.invalidQueue())) {
-            configuration.addAddressConfiguration(new org.apache.activemq.artemis.core.config.CoreAddressConfiguration()
+            configuration.addAddressConfiguration(new CoreAddressConfiguration()
                 .setName(queue)
-                .addRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST)
-                .addQueueConfiguration(org.apache.activemq.artemis.api.core.QueueConfiguration.of(queue)
-                    .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST)));
+                .addRoutingType(RoutingType.ANYCAST)
+                .addQueueConfiguration(QueueConfiguration.of(queue)
+                    .setRoutingType(RoutingType.ANYCAST)));
         }
         // a message the intake keeps failing on (a bug, not bad input: bad input is moved at once) ends up
         // in the invalid queue after a few tries instead of blocking the queue
-        configuration.addAddressSetting(jms.getQueue(), new org.apache.activemq.artemis.core.settings.impl.AddressSettings()
+        configuration.addAddressSetting(jms.getQueue(), new AddressSettings()
             .setDeadLetterAddress(SimpleString.of(jms.invalidQueue()))
             .setMaxDeliveryAttempts(5)
             .setRedeliveryDelay(1000));
-        configuration.addAddressSetting(jms.invalidQueue(), new org.apache.activemq.artemis.core.settings.impl.AddressSettings()
+        configuration.addAddressSetting(jms.invalidQueue(), new AddressSettings()
             .setMaxDeliveryAttempts(-1));
         configuration.addAcceptorConfiguration(JMS_ACCEPTOR,
             "tcp://" + jms.getBindAddress() + ":" + jms.getPort() + "?protocols=CORE,AMQP,STOMP");

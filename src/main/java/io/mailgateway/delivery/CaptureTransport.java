@@ -3,6 +3,7 @@ package io.mailgateway.delivery;
 import io.mailgateway.mail.QueuedMail;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class CaptureTransport implements Transport {
             Files.createDirectories(outbox);
             try (FileChannel channel = FileChannel.open(temporary,
                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                 OutputStream out = Channels.newOutputStream(channel)) {
                 StringBuilder envelope = new StringBuilder();
                 envelope.append("X-Envelope-From: <").append(mail.envelope().sender()).append(">\r\n");
                 for (String recipient : mail.envelope().recipients()) {

@@ -3,7 +3,6 @@ package io.mailgateway.delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,10 +17,6 @@ public final class DeliveryCounters {
     private final Counter deferred;
     private final Counter failed;
     private final Timer latency;
-
-    public DeliveryCounters() {
-        this(new SimpleMeterRegistry());
-    }
 
     public DeliveryCounters(MeterRegistry registry) {
         this.delivered = Counter.builder("mailgateway.delivered").description("recipients delivered").register(registry);

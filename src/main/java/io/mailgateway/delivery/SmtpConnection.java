@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
@@ -24,6 +25,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * recipient, and DATA carries the stored bytes unchanged.
  */
 final class SmtpConnection extends SMTPTransport {
+
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
 
     private final String peer;
     private boolean broken;
@@ -127,7 +130,7 @@ final class SmtpConnection extends SMTPTransport {
 
     private String said(String stage) {
         String reply = getLastServerResponse();
-        reply = reply == null ? "(no reply)" : reply.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        reply = reply == null ? "(no reply)" : LINE_BREAKS.matcher(reply.strip()).replaceAll(" ");
         return peer + " said: " + reply + " (in reply to " + stage + ")";
     }
 

@@ -80,7 +80,9 @@ public final class JmsSubmissionReader {
             if (body == null) {
                 throw new RejectedMailException("the TextMessage has no body");
             }
-            if (body.length() > maxBytes || body.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            // a char is at most 3 UTF-8 bytes: only a body near the limit needs the (copying) exact count
+            if (body.length() > maxBytes
+                    || ((long) body.length() * 3 > maxBytes && body.getBytes(StandardCharsets.UTF_8).length > maxBytes)) {
                 throw new RejectedMailException("message larger than " + maxBytes + " bytes");
             }
             // an XML envelope is a document in our namespace; anything else is the text of a simple message

@@ -3,6 +3,7 @@ package io.mailgateway.mail;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads and extends the header section of raw RFC 5322 bytes without parsing or re-serialising the rest:
@@ -13,6 +14,8 @@ public final class HeaderSection {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
+    /** "Name :" is obsolete syntax (RFC 5322 §4.5.3) but still seen from old tools. */
+    private static final Pattern OBSOLETE_NAME_SPACE = Pattern.compile("^([!-9;-~]+)[ \\t]+:");
 
     private HeaderSection() {
     }
@@ -60,8 +63,7 @@ public final class HeaderSection {
                 lineEnd = headers.length();
             }
             String line = headers.substring(lineStart, lineEnd).toLowerCase(Locale.ROOT);
-            // "Name :" is obsolete syntax (RFC 5322 §4.5.3) but still seen from old tools
-            if (line.startsWith(wanted) || line.replaceFirst("^([!-9;-~]+)[ \\t]+:", "$1:").startsWith(wanted)) {
+            if (line.startsWith(wanted) || OBSOLETE_NAME_SPACE.matcher(line).replaceFirst("$1:").startsWith(wanted)) {
                 return true;
             }
             lineStart = lineEnd + 2;

@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The headers every intake adds before a mail is queued: Received on top (RFC 5321 §4.4), and Date and
@@ -17,6 +18,8 @@ public final class IntakeStamp {
     /** RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax). */
     private static final DateTimeFormatter RFC_5322_DATE =
         DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+
+    private static final Pattern NON_PRINTABLE = Pattern.compile("[^\\x20-\\x7e]");
 
     private final String hostname;
 
@@ -51,6 +54,6 @@ public final class IntakeStamp {
     }
 
     private static String printable(String s) {
-        return s.replaceAll("[^\\x20-\\x7e]", "?");
+        return NON_PRINTABLE.matcher(s).replaceAll("?");
     }
 }

@@ -14,6 +14,10 @@ import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -98,8 +102,11 @@ public final class PickupIntake {
                     + config.getMaxFileSize().toBytes() + ")");
             }
             long modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
-            byte[] bytes = Files.readAllBytes(file);
-            SubmittedMail submitted = parse(root, file, relative, bytes, localNow);
+            Optional<GatewayProperties.ReportRule> rule = rules.match(relative);
+            // a report file is streamed into its attachment, so it is only hashed here, not read whole
+            byte[] bytes = rule.isPresent() ? null : Files.readAllBytes(file);
+            String hash = bytes != null ? sha256(new ByteArrayInputStream(bytes)) : sha256(Files.newInputStream(file));
+            SubmittedMail submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, bytes);
             companions = submitted.companionFiles();
 
             String id = QueueIds.next();
@@ -107,7 +114,7 @@ public final class PickupIntake {
                 "local", id, submitted.envelope().recipients(), now);
             QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
                 new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
-            queue.enqueue(mail, duplicateId(submitted, relative, size, modified, bytes));
+            queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
             Path moved = disposition.succeeded(root, file, companions, localNow);
             log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
                 submitted.envelope().sender(), submitted.envelope().recipients().size(), content.length,
@@ -116,22 +123,23 @@ public final class PickupIntake {
             fail(root, file, relative, companions, e.getMessage(), localNow);
         } catch (EnqueueException e) {
             log.warn("[pickup] file={} left in place, will retry: {}", relative, e.getMessage());
-        } catch (IOException e) {
-            // vanished, locked by its writer (Windows) or unreadable: try again at the next scan
+        } catch (IOException | UncheckedIOException e) {
+            // vanished, locked by its writer (Windows) or unreadable, or an attachment of it: try again at the
+            // next scan
             log.warn("[pickup] file={} left in place, cannot read or move it now: {}", relative, e.toString());
         }
     }
 
-    private SubmittedMail parse(Path root, Path file, Path relative, byte[] bytes, LocalDateTime now)
+    private SubmittedMail report(GatewayProperties.ReportRule rule, Path file, LocalDateTime now)
             throws RejectedMailException {
-        Optional<GatewayProperties.ReportRule> rule = rules.match(relative);
-        if (rule.isPresent()) {
-            SubmittedMail report = ReportMailComposer.compose(rule.get(), file, now);
-            if (report.envelope().recipients().size() > config.getMaxRecipients()) {
-                throw new RejectedMailException("the report rule has more than " + config.getMaxRecipients() + " recipients");
-            }
-            return report;
+        SubmittedMail report = ReportMailComposer.compose(rule, file, now);
+        if (report.envelope().recipients().size() > config.getMaxRecipients()) {
+            throw new RejectedMailException("the report rule has more than " + config.getMaxRecipients() + " recipients");
         }
+        return report;
+    }
+
+    private SubmittedMail parse(Path root, Path file, byte[] bytes) throws RejectedMailException {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".eml")) {
@@ -155,14 +163,17 @@ public final class PickupIntake {
     }
 
     /** The idempotency key when the submitter gave one; else this exact file, as it was when read. */
-    private static String duplicateId(SubmittedMail submitted, Path relative, long size, long modified, byte[] bytes) {
+    private static String duplicateId(SubmittedMail submitted, Path relative, long size, long modified, String hash) {
         if (submitted.idempotencyKey() != null) {
             return "key:" + submitted.idempotencyKey();
         }
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            String hash = HexFormat.of().formatHex(digest.digest(bytes));
-            return "pickup:" + relative.toString().replace('\\', '/') + ":" + size + ":" + modified + ":" + hash;
+        return "pickup:" + relative.toString().replace('\\', '/') + ":" + size + ":" + modified + ":" + hash;
+    }
+
+    private static String sha256(InputStream content) throws IOException {
+        try (InputStream in = new DigestInputStream(content, MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }

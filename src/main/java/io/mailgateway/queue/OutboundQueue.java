@@ -1,6 +1,8 @@
 package io.mailgateway.queue;
 
 import io.mailgateway.mail.QueuedMail;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -16,9 +18,9 @@ public class OutboundQueue {
     public static final String ENQUEUE_ENDPOINT = "direct:enqueue";
 
     private final ProducerTemplate producer;
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final MeterRegistry metrics;
 
-    public OutboundQueue(ProducerTemplate producer, io.micrometer.core.instrument.MeterRegistry metrics) {
+    public OutboundQueue(ProducerTemplate producer, MeterRegistry metrics) {
         this.producer = producer;
         this.metrics = metrics;
     }
@@ -33,7 +35,7 @@ public class OutboundQueue {
      *                    message resubmitted with the same idempotency key, is queued once
      */
     public void enqueue(QueuedMail mail, String duplicateId) throws EnqueueException {
-        java.util.Map<String, Object> properties = QueuedMailCodec.properties(mail);
+        Map<String, Object> properties = QueuedMailCodec.properties(mail);
         if (duplicateId != null) {
             properties.put(MailProperties.ARTEMIS_DUPLICATE_ID, duplicateId);
         }

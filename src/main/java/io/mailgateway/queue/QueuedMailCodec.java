@@ -1,7 +1,10 @@
 package io.mailgateway.queue;
 
+import io.mailgateway.mail.HeaderFields;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueuedMail;
+import jakarta.mail.internet.MimeUtility;
+import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,14 +69,14 @@ public final class QueuedMailCodec {
 
     /** The first Subject header, decoded (RFC 2047), control characters removed, at most 200 characters. */
     static String subject(byte[] content) {
-        List<String> values = io.mailgateway.mail.HeaderFields.values(content, "Subject");
+        List<String> values = HeaderFields.values(content, "Subject");
         if (values.isEmpty()) {
             return "";
         }
         String decoded;
         try {
-            decoded = jakarta.mail.internet.MimeUtility.decodeText(values.get(0));
-        } catch (java.io.UnsupportedEncodingException e) {
+            decoded = MimeUtility.decodeText(values.get(0));
+        } catch (UnsupportedEncodingException e) {
             decoded = values.get(0);
         }
         decoded = decoded.replaceAll("\\p{Cntrl}", " ").strip();

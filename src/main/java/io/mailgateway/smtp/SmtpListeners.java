@@ -61,9 +61,7 @@ public class SmtpListeners implements SmartLifecycle {
         this.hostname = hostname.name();
         this.relayPolicies = new RelayPolicies(TrustedNetworks.parse(smtp.getTrustedNetworks()), smtp.getAcceptedDomains());
         this.users = SmtpUsers.load(properties.usersFile());
-        GatewayProperties.Auth auth = smtp.getAuth();
-        this.throttle = new AuthFailureThrottle(auth.getMaxFailures(), auth.getFailureWindow(), auth.getBlockDuration(),
-            Clock.systemUTC());
+        this.throttle = new AuthFailureThrottle(smtp.getAuth(), Clock.systemUTC());
         this.gate = new ClientGate(smtp.getMaxConnections(), smtp.getMaxConnectionsPerClient(), throttle);
     }
 

@@ -274,6 +274,16 @@ class RelayListenerIT {
     }
 
     @Test
+    void anAddressSubethaSmtpWouldReadDifferentlyIsRefused() throws IOException {
+        try (SmtpClient client = connect()) {
+            client.command("EHLO client.test");
+            assertThat(client.command("MAIL FROM:<\"ceo@victim.test>\"@example.com>")).isEqualTo("501 5.1.7 Bad sender address syntax");
+            assertThat(client.command("MAIL FROM:<\"a b\"@example.com>")).startsWith("250");
+            assertThat(client.command("RCPT TO:<\"x>y\"@example.net>")).isEqualTo("501 5.1.3 Bad recipient address syntax");
+        }
+    }
+
+    @Test
     void unknownMailParametersAreRefused() throws IOException {
         try (SmtpClient client = connect()) {
             client.command("EHLO client.test");

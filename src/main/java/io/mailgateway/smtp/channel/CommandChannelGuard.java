@@ -33,6 +33,7 @@ public final class CommandChannelGuard extends InputStream {
     private final ReplyObserver replies;
     private final int maxErrors;
     private final byte[] raw = new byte[16 * 1024];
+    private final byte[] one = new byte[1];
     private int rawPos;
     private int rawLimit;
     private byte[] line;
@@ -68,7 +69,6 @@ public final class CommandChannelGuard extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }

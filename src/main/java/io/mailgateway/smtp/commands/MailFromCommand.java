@@ -53,6 +53,11 @@ public final class MailFromCommand extends BaseCommand {
             session.sendResponse("501 5.5.4 Syntax: MAIL FROM:<address>");
             return;
         }
+        if (!MailPath.readTheSameBySubethaSmtp(path, getArgPredicate(commandString), "FROM:")) {
+            // the checks below must judge the address that takes effect, not a different reading of it
+            refuse(session, "501 5.1.7 Bad sender address syntax");
+            return;
+        }
         for (String parameter : path.parameters()) {
             String upper = parameter.toUpperCase(Locale.ROOT);
             if (upper.startsWith("SIZE=")) {

@@ -12,6 +12,16 @@ import java.util.List;
  */
 record MailPath(String address, List<String> parameters) {
 
+    /**
+     * Whether subethasmtp, which records the address, reads {@code argument} as this same address. Its
+     * reader stops at the first {@code >} even inside quotes: {@code <"a>b"@x>} would be judged here as
+     * {@code "a>b"@x} and recorded as {@code "a}. Such addresses are refused instead.
+     */
+    static boolean readTheSameBySubethaSmtp(MailPath path, String argument, String keyword) {
+        return org.subethamail.smtp.internal.util.EmailUtils.extractEmailAddress(argument, keyword.length())
+            .equals(path.address());
+    }
+
     /** Null when the argument is not {@code <keyword><path> [parameters]}. */
     static MailPath parse(String argument, String keyword) {
         if (argument.length() < keyword.length()

@@ -33,6 +33,10 @@ public final class RcptToCommand extends BaseCommand {
             session.sendResponse("501 5.5.4 Syntax: RCPT TO:<address>");
             return;
         }
+        if (!MailPath.readTheSameBySubethaSmtp(path, "TO:<" + path.address() + ">", "TO:")) {
+            session.sendResponse("501 5.1.3 Bad recipient address syntax");
+            return;
+        }
         if (!path.parameters().isEmpty()) {
             session.sendResponse("555 5.5.4 Unsupported RCPT TO parameter");
             return;
