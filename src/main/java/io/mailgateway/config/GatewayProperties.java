@@ -52,6 +52,9 @@ public class GatewayProperties {
     @Valid
     private final Jms jms = new Jms();
 
+    @Valid
+    private final Console console = new Console();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -61,6 +64,7 @@ public class GatewayProperties {
     public Broker getBroker() { return broker; }
     public Pickup getPickup() { return pickup; }
     public Jms getJms() { return jms; }
+    public Console getConsole() { return console; }
 
     /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
     public List<Path> pickupDirs() {
@@ -479,5 +483,38 @@ public class GatewayProperties {
         public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
         public int getMaxRecipients() { return maxRecipients; }
         public void setMaxRecipients(int maxRecipients) { this.maxRecipients = maxRecipients; }
+    }
+
+    /** The operators' console (Hawtio and its Jolokia endpoint) and who may log in to it. */
+    public static class Console {
+        @NotBlank
+        @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9._@-]{1,64}", message = "gateway.console.username: 1 to 64 letters, digits, '.', '_', '@' or '-'")
+        private String username = "admin";
+        /**
+         * Only from configuration or the environment; never logged. Empty: a password is generated at the
+         * first start, printed once, and only its hash is kept in {@code ${data-dir}/console/password.hash}.
+         */
+        private String password;
+        /**
+         * Origins (scheme://host:port) besides the console's own that may call Jolokia from a browser, e.g.
+         * a reverse proxy's public address. Requests without an Origin header (curl, scripts) are not affected.
+         */
+        @NotNull
+        private List<String> allowedOrigins = new ArrayList<>();
+        /** Failed logins from one address (console form or HTTP Basic) before it is refused for a while. */
+        @Valid
+        private final Auth login = new Auth();
+
+        public boolean passwordConfigured() {
+            return password != null && !password.isEmpty();
+        }
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public List<String> getAllowedOrigins() { return allowedOrigins; }
+        public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
+        public Auth getLogin() { return login; }
     }
 }
