@@ -69,7 +69,7 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
         if (server.isRegistered(name)) {
             server.unregisterMBean(name); // a previous context in the same JVM (tests)
         }
-        server.registerMBean(this, name);
+        server.registerMBean(new DescribedMailQueue(this), name);
         registered = name;
         return this;
     }
