@@ -10,7 +10,9 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -211,10 +213,21 @@ public class GatewayProperties {
     public enum TlsMode { NONE, STARTTLS, STARTTLS_REQUIRED, IMPLICIT }
 
     public static class Delivery {
-        /** Empty: {@code smarthost} when a smart host is set, otherwise {@code capture}. */
+        /**
+         * Where recipients go that no route in {@code routes} matches. Empty: {@code smarthost} when a smart
+         * host is set, otherwise {@code capture}.
+         */
         private DeliveryMode mode;
         @Valid
         private final SmartHost smarthost = new SmartHost();
+        /** More smart hosts by name, for routes ({@code via: smarthost:NAME}) and failover. */
+        @Valid
+        private Map<String, SmartHost> smarthosts = new LinkedHashMap<>();
+        /** Per-domain next hops, like Postfix's transport_maps. */
+        @Valid
+        private List<DomainRoute> routes = new ArrayList<>();
+        @Valid
+        private final Mx mx = new Mx();
         @Valid
         private final Retry retry = new Retry();
         /** Parallel deliveries; each keeps its own connection to the next hop open between messages. */
@@ -231,23 +244,61 @@ public class GatewayProperties {
             if (mode != null) {
                 return mode;
             }
-            return smarthost.getHost() == null || smarthost.getHost().isBlank()
-                ? DeliveryMode.CAPTURE : DeliveryMode.SMARTHOST;
+            return smarthost.isConfigured() ? DeliveryMode.SMARTHOST : DeliveryMode.CAPTURE;
         }
 
         @AssertTrue(message = "gateway.delivery.smarthost.host must be set when gateway.delivery.mode=smarthost")
         public boolean isSmartHostSetWhenRequired() {
-            return mode != DeliveryMode.SMARTHOST || (smarthost.getHost() != null && !smarthost.getHost().isBlank());
+            return mode != DeliveryMode.SMARTHOST || smarthost.isConfigured();
         }
 
-        @AssertTrue(message = "gateway.delivery.mode=mx is not implemented yet (issue 7); use capture or smarthost")
-        public boolean isModeImplemented() {
-            return mode != DeliveryMode.MX;
+        /**
+         * What is wrong with the smart host names routes and failovers refer to, one message per problem naming
+         * the key; checked at start by DeliveryConfiguration (a bean-validation message could not name the key).
+         */
+        public List<String> unknownSmartHostReferences() {
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < routes.size(); i++) {
+                DomainRoute route = routes.get(i);
+                String name = route.smartHostName();
+                if (name != null && !name.isEmpty() && !smarthosts.containsKey(name)) {
+                    problems.add("gateway.delivery.routes[" + i + "].via: no smart host named '" + name
+                        + "' in gateway.delivery.smarthosts");
+                }
+                if (route.smartHostName() != null && name.isEmpty() && !smarthost.isConfigured()) {
+                    problems.add("gateway.delivery.routes[" + i + "].via: smarthost, but gateway.delivery.smarthost.host is not set");
+                }
+            }
+            checkFailover("gateway.delivery.smarthost", null, smarthost, problems);
+            smarthosts.forEach((name, host) -> {
+                if (!host.isConfigured()) {
+                    problems.add("gateway.delivery.smarthosts." + name + ".host must be set");
+                }
+                checkFailover("gateway.delivery.smarthosts." + name, name, host, problems);
+            });
+            return problems;
+        }
+
+        private void checkFailover(String key, String name, SmartHost host, List<String> problems) {
+            String failover = host.getFailover();
+            if (failover == null || failover.isBlank()) {
+                return;
+            }
+            if (!smarthosts.containsKey(failover)) {
+                problems.add(key + ".failover: no smart host named '" + failover + "' in gateway.delivery.smarthosts");
+            } else if (failover.equals(name)) {
+                problems.add(key + ".failover: a smart host cannot fail over to itself");
+            }
         }
 
         public DeliveryMode getMode() { return mode; }
         public void setMode(DeliveryMode mode) { this.mode = mode; }
         public SmartHost getSmarthost() { return smarthost; }
+        public Map<String, SmartHost> getSmarthosts() { return smarthosts; }
+        public void setSmarthosts(Map<String, SmartHost> smarthosts) { this.smarthosts = smarthosts; }
+        public List<DomainRoute> getRoutes() { return routes; }
+        public void setRoutes(List<DomainRoute> routes) { this.routes = routes; }
+        public Mx getMx() { return mx; }
         public Retry getRetry() { return retry; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
@@ -255,6 +306,94 @@ public class GatewayProperties {
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
         public Duration getReadTimeout() { return readTimeout; }
         public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
+    }
+
+    /**
+     * One per-domain route: recipients in {@code domains} go {@code via} a particular next hop. A domain is
+     * {@code example.com} (that domain only) or {@code *.example.com} (its subdomains only).
+     */
+    public static class DomainRoute {
+        @NotEmpty
+        private List<@jakarta.validation.constraints.Pattern(regexp = "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?",
+            message = "a domain like example.com or *.example.com") String> domains = new ArrayList<>();
+        /** {@code smarthost} (the main one), {@code smarthost:NAME}, {@code mx} or {@code capture}. */
+        @NotBlank
+        @jakarta.validation.constraints.Pattern(regexp = "smarthost(:[A-Za-z0-9_-]+)?|mx|capture",
+            message = "via must be smarthost, smarthost:NAME, mx or capture")
+        private String via;
+
+        /** "" for the main smart host, the name for smarthost:NAME, null when the route is not a smart host. */
+        public String smartHostName() {
+            if (via == null || !via.startsWith("smarthost")) {
+                return null;
+            }
+            return via.equals("smarthost") ? "" : via.substring("smarthost:".length());
+        }
+
+        public List<String> getDomains() { return domains; }
+        public void setDomains(List<String> domains) { this.domains = domains; }
+        public String getVia() { return via; }
+        public void setVia(String via) { this.via = via; }
+    }
+
+    /** Direct delivery to the recipients' MX servers (RFC 5321 §5.1). */
+    public static class Mx {
+        /**
+         * DNS servers to ask, {@code host} or {@code host:port}; empty = the system's resolvers. Point it at an
+         * internal resolver for split-horizon DNS.
+         */
+        @NotNull
+        private List<String> dnsServers = new ArrayList<>();
+        /** A DNS query that takes longer is a temporary failure (the mail is deferred). */
+        @NotNull
+        private Duration dnsTimeout = Duration.ofSeconds(10);
+        /** The port MX servers listen on; 25 everywhere on the internet (tests use another). */
+        @Min(1) @Max(65535)
+        private int port = 25;
+        /** STARTTLS when the server offers it, without certificate checks (Postfix's "may"); {@code false}: never. */
+        private boolean opportunisticTls = true;
+
+        public List<String> getDnsServers() { return dnsServers; }
+        public void setDnsServers(List<String> dnsServers) { this.dnsServers = dnsServers; }
+        public Duration getDnsTimeout() { return dnsTimeout; }
+        public void setDnsTimeout(Duration dnsTimeout) { this.dnsTimeout = dnsTimeout; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public boolean isOpportunisticTls() { return opportunisticTls; }
+        public void setOpportunisticTls(boolean opportunisticTls) { this.opportunisticTls = opportunisticTls; }
+    }
+
+    /**
+     * How much one smart host may be sent, as providers limit it (Microsoft 365: 30 messages a minute and
+     * 10,000 recipients a day). Mail beyond a limit waits in the queue, deferred with the reason; it is never
+     * refused. Counted in this gateway's memory since its start.
+     */
+    public static class RateLimit {
+        /** At most this many messages per {@code per}; 0 = no limit. */
+        @Min(0)
+        private int messages;
+        @NotNull
+        private Duration per = Duration.ofMinutes(1);
+        /** At most this many recipients per {@code recipients-per}; 0 = no limit. */
+        @Min(0)
+        private int recipients;
+        @NotNull
+        private Duration recipientsPer = Duration.ofDays(1);
+
+        @AssertTrue(message = "rate-limit.per and rate-limit.recipients-per must be positive")
+        public boolean isPeriodPositive() {
+            return per != null && recipientsPer != null && !per.isNegative() && !per.isZero()
+                && !recipientsPer.isNegative() && !recipientsPer.isZero();
+        }
+
+        public int getMessages() { return messages; }
+        public void setMessages(int messages) { this.messages = messages; }
+        public Duration getPer() { return per; }
+        public void setPer(Duration per) { this.per = per; }
+        public int getRecipients() { return recipients; }
+        public void setRecipients(int recipients) { this.recipients = recipients; }
+        public Duration getRecipientsPer() { return recipientsPer; }
+        public void setRecipientsPer(Duration recipientsPer) { this.recipientsPer = recipientsPer; }
     }
 
     public static class SmartHost {
@@ -272,6 +411,21 @@ public class GatewayProperties {
         /** Close a pooled connection that has been idle this long instead of reusing it. */
         @NotNull
         private Duration maxIdle = Duration.ofSeconds(30);
+        /**
+         * A smart host in {@code gateway.delivery.smarthosts} to use when this one refuses connections, cannot
+         * be reached or answers 4xx (421 busy, 451...).
+         */
+        private String failover;
+        @Valid
+        private final RateLimit rateLimit = new RateLimit();
+
+        public boolean isConfigured() {
+            return host != null && !host.isBlank();
+        }
+
+        public String getFailover() { return failover; }
+        public void setFailover(String failover) { this.failover = failover; }
+        public RateLimit getRateLimit() { return rateLimit; }
 
         public String getHost() { return host; }
         public void setHost(String host) { this.host = host; }

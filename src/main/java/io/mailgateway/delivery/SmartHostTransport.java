@@ -12,6 +12,8 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +36,9 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
     /** A connection used this recently is assumed alive; older ones get a NOOP first. */
     private static final Duration TRUST_WITHOUT_NOOP = Duration.ofSeconds(2);
 
+    private final String name;
     private final GatewayProperties.SmartHost config;
+    private final SendRateLimit rateLimit;
     private final Session session;
     private final boolean implicitTls;
     private final String peer;
@@ -47,7 +51,17 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     public SmartHostTransport(GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
                               String localHostname, Clock clock) {
+        this("", config, delivery, localHostname, clock);
+    }
+
+    /**
+     * @param name the smart host's name in gateway.delivery.smarthosts, or "" for gateway.delivery.smarthost
+     */
+    public SmartHostTransport(String name, GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
+                              String localHostname, Clock clock) {
+        this.name = name;
         this.config = config;
+        this.rateLimit = new SendRateLimit(config.getRateLimit());
         this.implicitTls = config.getTls() == TlsMode.IMPLICIT;
         this.peer = config.getHost() + ":" + config.getPort();
         this.clock = clock;
@@ -56,6 +70,26 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     @Override
     public DeliveryReport deliver(QueuedMail mail) {
+        if (!rateLimit.limited()) {
+            return deliverNow(mail);
+        }
+        List<String> recipients = mail.envelope().recipients();
+        SendRateLimit.Admission admission = rateLimit.admit(recipients.size(), clock.instant());
+        int admitted = admission.recipients();
+        if (admitted == recipients.size()) {
+            return deliverNow(mail);
+        }
+        List<RecipientResult> results = new ArrayList<>();
+        if (admitted > 0) {
+            results.addAll(deliverNow(mail.forRecipients(recipients.subList(0, admitted))).results());
+        }
+        for (String recipient : recipients.subList(admitted, recipients.size())) {
+            results.add(RecipientResult.postponed(recipient, admission.reason() + " (" + peer + ")", admission.notBefore()));
+        }
+        return new DeliveryReport(results);
+    }
+
+    private DeliveryReport deliverNow(QueuedMail mail) {
         boolean reused = current.get() != null;
         Attempt attempt = deliverOnce(mail);
         if (reused && attempt.brokenBeforeData()) {
@@ -120,7 +154,8 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     @Override
     public String describe() {
-        return "smarthost " + peer + " " + config.getTls().name().toLowerCase().replace('_', '-');
+        return "smarthost " + (name.isEmpty() ? "" : name + " ") + peer + " "
+            + config.getTls().name().toLowerCase().replace('_', '-');
     }
 
     /** Closes every pooled connection (QUIT) at shutdown. */

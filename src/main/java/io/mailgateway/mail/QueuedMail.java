@@ -46,6 +46,16 @@ public record QueuedMail(
         return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts + 1, error, nextAttempt);
     }
 
+    /** The same mail, still to go to {@code recipients}, held back (a rate limit) without an attempt. */
+    public QueuedMail postponed(List<String> recipients, String reason, Instant notBefore) {
+        return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts, reason, notBefore);
+    }
+
+    /** The same mail for only some of its recipients, e.g. those one route delivers. */
+    public QueuedMail forRecipients(List<String> recipients) {
+        return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts, lastError, nextAttemptAt);
+    }
+
     /** The same mail for {@code recipients} that cannot be delivered, after its final attempt. */
     public QueuedMail failed(List<String> recipients, String reason) {
         return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts + 1, reason, null);
