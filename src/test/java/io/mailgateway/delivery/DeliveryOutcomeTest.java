@@ -187,4 +187,37 @@ class DeliveryOutcomeTest {
         assertThat(RecipientResult.fromReply("a@example.org", 550, "no").status()).isEqualTo(RecipientResult.Status.FAILED);
         assertThat(RecipientResult.fromReply("a@example.org", -1, "no answer").status()).isEqualTo(RecipientResult.Status.DEFERRED);
     }
+
+    @Test
+    void recipientsHeldBackByARateLimitWaitUntilTheGivenTimeWithoutCountingAnAttempt() {
+        Instant now = RECEIVED.plusSeconds(10);
+        Instant slot = RECEIVED.plusSeconds(60);
+        List<FollowUp> followUps = outcome.decide(mail(2, "a@example.org", "b@example.org", "c@example.org"),
+            report(RecipientResult.delivered("a@example.org", "250 ok"),
+                RecipientResult.postponed("b@example.org", "rate limit of 30 messages per minute reached", slot),
+                RecipientResult.deferred("c@example.org", "421 busy")),
+            now);
+
+        assertThat(followUps).hasSize(2);
+        FollowUp held = followUps.get(0);
+        assertThat(held.queue()).isEqualTo(QueueNames.OUTBOUND);
+        assertThat(held.mail().envelope().recipients()).containsExactly("b@example.org");
+        assertThat(held.deliverAt()).isEqualTo(slot);
+        assertThat(held.mail().attempts()).isEqualTo(2);
+        assertThat(held.mail().lastError()).contains("rate limit");
+        FollowUp retried = followUps.get(1);
+        assertThat(retried.mail().envelope().recipients()).containsExactly("c@example.org");
+        assertThat(retried.mail().attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void mailHeldBackPastItsLifetimeBecomesADeadLetter() {
+        Instant now = RECEIVED.plus(Duration.ofDays(5)).plusSeconds(1);
+        List<FollowUp> followUps = outcome.decide(mail(0, "b@example.org"),
+            report(RecipientResult.postponed("b@example.org", "rate limit reached", now.plusSeconds(60))), now);
+        assertThat(followUps).singleElement().satisfies(f -> {
+            assertThat(f.queue()).isEqualTo(QueueNames.DEAD);
+            assertThat(f.mail().lastError()).startsWith("expired while held back: rate limit reached");
+        });
+    }
 }

@@ -161,7 +161,6 @@ public final class MxResolver {
         Lookup lookup = new Lookup(name, type);
         lookup.setResolver(resolver);
         lookup.setCache(cache);
-        lookup.setSearchPath((Name[]) null);
         return lookup;
     }
 

@@ -49,18 +49,26 @@ public final class TestSmartHost implements AutoCloseable {
     private volatile SMTPServer server;
     private volatile long dataDelayMillis;
     private volatile int port;
+    private final InetAddress bindAddress;
 
     public TestSmartHost() {
+        this(InetAddress.getLoopbackAddress(), 0);
     }
 
     /** A smart host that will listen on this port once started (it may be down until then). */
     public TestSmartHost(int port) {
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A server on one loopback address (127.0.0.2, ...): several can share a port, as MX hosts do port 25. */
+    public TestSmartHost(InetAddress bindAddress, int port) {
+        this.bindAddress = bindAddress;
         this.port = port;
     }
 
     public TestSmartHost start() {
         server = SMTPServer.port(port)
-            .bindAddress(InetAddress.getLoopbackAddress())
+            .bindAddress(bindAddress)
             .hostName("smarthost.test")
             .insertReceivedHeaders(false)
             .messageHandlerFactory(Handler::new)
