@@ -336,6 +336,54 @@ public class GatewayProperties {
         public void setVia(String via) { this.via = via; }
     }
 
+    /**
+     * OAuth2 for a smart host that no longer takes passwords (Microsoft 365, Gmail): the gateway gets an access
+     * token from the token endpoint, keeps it until shortly before it expires, and logs in with AUTH XOAUTH2.
+     * Client credentials (Microsoft 365: client-id, client-secret, scope) or, when refresh-token is set, the
+     * refresh-token grant (Google).
+     */
+    public static class OAuth2 {
+        /** e.g. https://login.microsoftonline.com/TENANT/oauth2/v2.0/token or https://oauth2.googleapis.com/token */
+        private java.net.URI tokenEndpoint;
+        private String clientId;
+        /** Only from configuration or the environment; never logged. */
+        private String clientSecret;
+        /** Microsoft 365: https://outlook.office365.com/.default; Google: none (the refresh token carries it). */
+        private String scope;
+        /** Only from configuration or the environment; never logged. Set: refresh-token grant. */
+        private String refreshToken;
+        @NotNull
+        private Duration timeout = Duration.ofSeconds(30);
+
+        public boolean isConfigured() {
+            return tokenEndpoint != null;
+        }
+
+        @AssertTrue(message = "oauth2.token-endpoint must be https (http only to a loopback address), and client-id must be set")
+        public boolean isEndpointSafe() {
+            if (tokenEndpoint == null) {
+                return true;
+            }
+            String host = tokenEndpoint.getHost();
+            boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+            return clientId != null && !clientId.isBlank()
+                && ("https".equalsIgnoreCase(tokenEndpoint.getScheme()) || "http".equalsIgnoreCase(tokenEndpoint.getScheme()) && loopback);
+        }
+
+        public java.net.URI getTokenEndpoint() { return tokenEndpoint; }
+        public void setTokenEndpoint(java.net.URI tokenEndpoint) { this.tokenEndpoint = tokenEndpoint; }
+        public String getClientId() { return clientId; }
+        public void setClientId(String clientId) { this.clientId = clientId; }
+        public String getClientSecret() { return clientSecret; }
+        public void setClientSecret(String clientSecret) { this.clientSecret = clientSecret; }
+        public String getScope() { return scope; }
+        public void setScope(String scope) { this.scope = scope; }
+        public String getRefreshToken() { return refreshToken; }
+        public void setRefreshToken(String refreshToken) { this.refreshToken = refreshToken; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    }
+
     /** Direct delivery to the recipients' MX servers (RFC 5321 §5.1). */
     public static class Mx {
         /**
@@ -418,6 +466,16 @@ public class GatewayProperties {
         private String failover;
         @Valid
         private final RateLimit rateLimit = new RateLimit();
+        /** AUTH XOAUTH2 with a token from an OAuth2 token endpoint, instead of the password. */
+        @Valid
+        private final OAuth2 oauth2 = new OAuth2();
+
+        @AssertTrue(message = "oauth2 needs the mailbox as username (the XOAUTH2 user)")
+        public boolean isOAuth2UserSet() {
+            return !oauth2.isConfigured() || (username != null && !username.isBlank());
+        }
+
+        public OAuth2 getOauth2() { return oauth2; }
 
         public boolean isConfigured() {
             return host != null && !host.isBlank();

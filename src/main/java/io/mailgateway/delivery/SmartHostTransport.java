@@ -6,6 +6,7 @@ import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.KeyStore;
@@ -39,6 +40,7 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
     private final String name;
     private final GatewayProperties.SmartHost config;
     private final SendRateLimit rateLimit;
+    private final OAuth2Tokens oauth2;
     private final Session session;
     private final boolean implicitTls;
     private final String peer;
@@ -62,6 +64,7 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         this.name = name;
         this.config = config;
         this.rateLimit = new SendRateLimit(config.getRateLimit());
+        this.oauth2 = config.getOauth2().isConfigured() ? new OAuth2Tokens(config.getOauth2(), clock) : null;
         this.implicitTls = config.getTls() == TlsMode.IMPLICIT;
         this.peer = config.getHost() + ":" + config.getPort();
         this.clock = clock;
@@ -110,6 +113,10 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         } catch (AuthenticationFailedException e) {
             return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
                 "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e)), false);
+        } catch (IOException e) {
+            // the OAuth2 token endpoint failed: nothing was sent, the mail waits for the next attempt
+            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                e.getMessage()), false);
         } catch (MessagingException e) {
             return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
                 "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e)), false);
@@ -123,7 +130,7 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         return new Attempt(report, connection.brokenBeforeData());
     }
 
-    private SmtpConnection connection() throws MessagingException {
+    private SmtpConnection connection() throws MessagingException, IOException {
         Pooled pooled = current.get();
         current.remove();
         if (pooled != null) {
@@ -136,8 +143,9 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         }
         SmtpConnection connection = new SmtpConnection(session, implicitTls, peer);
         boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
-        connection.connect(config.getHost(), config.getPort(),
-            auth ? config.getUsername() : null, auth ? config.getPassword() : null);
+        // with OAuth2 the "password" Jakarta Mail's XOAUTH2 sends is the access token
+        String secret = oauth2 != null ? oauth2.token() : config.getPassword();
+        connection.connect(config.getHost(), config.getPort(), auth ? config.getUsername() : null, auth ? secret : null);
         open.add(connection);
         log.debug("[delivery] connected to {}", peer);
         return connection;
@@ -175,6 +183,11 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         properties.put(p + "quitwait", "false");
         boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
         properties.put(p + "auth", String.valueOf(auth));
+        if (config.getOauth2().isConfigured()) {
+            properties.put(p + "auth.mechanisms", "XOAUTH2");
+            // Jakarta Mail leaves XOAUTH2 off unless asked: it needs a token where a password would go
+            properties.put(p + "auth.xoauth2.disable", "false");
+        }
         properties.put(p + "starttls.enable",
             String.valueOf(config.getTls() == TlsMode.STARTTLS || config.getTls() == TlsMode.STARTTLS_REQUIRED));
         properties.put(p + "starttls.required", String.valueOf(config.getTls() == TlsMode.STARTTLS_REQUIRED));
