@@ -153,10 +153,11 @@ public final class Bounces {
 
     /**
      * The original header section, without the body: the one place that reads the original content for a
-     * notification, and it needs only the head of it.
+     * notification, and it needs only the head of it (no more than the composer keeps, plus one byte so it
+     * can tell that it had to cut).
      */
     private static byte[] originalHeaders(QueuedMail mail) {
         byte[] content = mail.content();
-        return Arrays.copyOf(content, HeaderSection.end(content));
+        return Arrays.copyOf(content, Math.min(HeaderSection.end(content), BounceComposer.MAX_ORIGINAL_HEADERS + 1));
     }
 }
