@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.delivery.Bounces;
 import io.mailgateway.delivery.CaptureTransport;
 import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.delivery.DeliveryOutcome;
@@ -13,6 +14,7 @@ import io.mailgateway.delivery.mx.MxResolver;
 import io.mailgateway.delivery.routing.DomainRoutes;
 import io.mailgateway.delivery.routing.FailoverTransport;
 import io.mailgateway.delivery.routing.RoutingTransport;
+import io.mailgateway.delivery.bounce.BounceComposer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -153,9 +155,20 @@ public class DeliveryConfiguration {
     /** Referenced by routes/deliver.yaml. */
     @Bean
     DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
-                                DeliveryCounters counters) {
+                                DeliveryCounters counters, Bounces bounces) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), bounces, clock, counters);
+    }
+
+    @Bean
+    Bounces bounces(GatewayProperties properties, GatewayHostname hostname) {
+        GatewayProperties.Bounces config = properties.getDelivery().getBounces();
+        Bounces.Settings settings = new Bounces.Settings(config.isEnabled(), config.postmasterOrNull(),
+            config.getDelayWarningAfter(), properties.getDelivery().getRetry().getMaxLifetime());
+        log.info("[bounce] notifications {}{}{}", config.isEnabled() ? "on" : "off",
+            config.isEnabled() && settings.postmaster() != null ? ", copies to " + settings.postmaster() : "",
+            config.isEnabled() && settings.delayWarningAfter() != null ? ", delay warning after " + settings.delayWarningAfter() : "");
+        return new Bounces(settings, new BounceComposer(hostname.name()));
     }
 }

@@ -230,6 +230,8 @@ public class GatewayProperties {
         private final Mx mx = new Mx();
         @Valid
         private final Retry retry = new Retry();
+        @Valid
+        private final Bounces bounces = new Bounces();
         /** Parallel deliveries; each keeps its own connection to the next hop open between messages. */
         @Min(1) @Max(64)
         private int concurrency = 4;
@@ -291,6 +293,13 @@ public class GatewayProperties {
             }
         }
 
+        @AssertTrue(message = "gateway.delivery.bounces.delay-warning-after must be shorter than gateway.delivery.retry.max-lifetime"
+            + " (mail that old is dead-lettered, so the warning would never be sent)")
+        public boolean isDelayWarningBeforeLifetimeEnds() {
+            Duration warnAfter = bounces.getDelayWarningAfter();
+            return warnAfter == null || retry.getMaxLifetime() == null || warnAfter.compareTo(retry.getMaxLifetime()) < 0;
+        }
+
         public DeliveryMode getMode() { return mode; }
         public void setMode(DeliveryMode mode) { this.mode = mode; }
         public SmartHost getSmarthost() { return smarthost; }
@@ -300,6 +309,7 @@ public class GatewayProperties {
         public void setRoutes(List<DomainRoute> routes) { this.routes = routes; }
         public Mx getMx() { return mx; }
         public Retry getRetry() { return retry; }
+        public Bounces getBounces() { return bounces; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public Duration getConnectTimeout() { return connectTimeout; }
@@ -523,6 +533,41 @@ public class GatewayProperties {
         public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
         public Duration getMaxLifetime() { return maxLifetime; }
         public void setMaxLifetime(Duration maxLifetime) { this.maxLifetime = maxLifetime; }
+    }
+
+    /**
+     * Delivery status notifications (RFC 3464) to the envelope sender: "failed" when mail is dead-lettered,
+     * optionally one "delayed" when a deferral first crosses {@code delay-warning-after}. Never for the null
+     * sender {@code <>} or for a notification itself, so a notification can never cause another one.
+     */
+    public static class Bounces {
+        private boolean enabled = true;
+        /**
+         * Also an envelope recipient of every failure notification (not of delay warnings): the same bytes,
+         * so the postmaster sees what the sender saw. Empty: nobody.
+         */
+        @jakarta.validation.constraints.Pattern(regexp = "|[^\\s<>@\"(),;:]+@[A-Za-z0-9.-]+",
+            message = "gateway.delivery.bounces.postmaster must be a plain address like postmaster@example.com")
+        private String postmaster;
+        /** Send one "delayed" notification when mail is still deferred this long after intake. Empty: never. */
+        private Duration delayWarningAfter;
+
+        @AssertTrue(message = "gateway.delivery.bounces.delay-warning-after must be positive when set")
+        public boolean isDelayWarningPositive() {
+            return delayWarningAfter == null || (!delayWarningAfter.isNegative() && !delayWarningAfter.isZero());
+        }
+
+        /** The postmaster address, or null when none is configured (empty counts as none). */
+        public String postmasterOrNull() {
+            return postmaster == null || postmaster.isBlank() ? null : postmaster.trim();
+        }
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getPostmaster() { return postmaster; }
+        public void setPostmaster(String postmaster) { this.postmaster = postmaster; }
+        public Duration getDelayWarningAfter() { return delayWarningAfter; }
+        public void setDelayWarningAfter(Duration delayWarningAfter) { this.delayWarningAfter = delayWarningAfter; }
     }
 
     public static class Broker {

@@ -5,6 +5,7 @@ import io.mailgateway.queue.MailProperties;
 import io.mailgateway.queue.QueuedMailCodec;
 import jakarta.mail.MessagingException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +26,25 @@ public final class DeliverySteps {
     private final DeliveryOutcome outcome;
     private final Clock clock;
     private final DeliveryCounters counters;
+    private final Bounces bounces;
 
-    public DeliverySteps(EnvelopeMailSender sender, DeliveryOutcome outcome, Clock clock, DeliveryCounters counters) {
+    public DeliverySteps(EnvelopeMailSender sender, DeliveryOutcome outcome, Bounces bounces, Clock clock,
+                         DeliveryCounters counters) {
         this.sender = sender;
         this.outcome = outcome;
+        this.bounces = bounces;
         this.clock = clock;
         this.counters = counters;
     }
 
     /** Exchange property: the JMS session the mail was received on (its local transaction). */
     static final String SESSION = "mailDeliverySession";
+
+    /**
+     * Exchange property: {@link MailProperties#DELAY_WARNED_AT} of the received message. The route removes
+     * all headers before Camel Mail's producer, so it is kept here for {@link #decide(Exchange)}.
+     */
+    static final String DELAY_WARNED_AT = "mailDelayWarnedAt";
 
     /** Broker message → the body Camel Mail's producer passes to our sender. */
     public QueuedMimeMessage prepare(Exchange exchange) throws MessagingException {
@@ -43,6 +53,7 @@ public final class DeliverySteps {
             exchange.setProperty(SESSION, jms.getJmsSession());
         }
         QueuedMail mail = QueuedMailCodec.fromMessage(message);
+        exchange.setProperty(DELAY_WARNED_AT, message.getHeader(MailProperties.DELAY_WARNED_AT, Long.class));
         log.info("[delivery] {} attempt {} to {} recipient(s) via {}",
             mail.id(), mail.attempts() + 1, mail.envelope().recipients().size(), sender.transport().describe());
         return new QueuedMimeMessage(sender.getSession(), mail);
@@ -50,7 +61,7 @@ public final class DeliverySteps {
 
     /**
      * After the attempt: log each recipient's result and send what goes back into the broker (the deferred
-     * remainder, dead letters) on the very session the mail was received on, so that they commit in the
+     * remainder, dead letters, delivery status notifications) on the very session the mail was received on, so that they commit in the
      * same local transaction as the consumption, whatever thread plumbing lies between.
      */
     public void decide(Exchange exchange) throws jakarta.jms.JMSException {
@@ -59,7 +70,8 @@ public final class DeliverySteps {
         if (session == null || !session.getTransacted()) {
             throw new IllegalStateException("the delivery route must run in a transacted JMS session");
         }
-        for (FollowUp followUp : decide(attempted)) {
+        Long warnedAt = exchange.getProperty(DELAY_WARNED_AT, Long.class);
+        for (FollowUp followUp : decide(attempted, warnedAt == null ? null : Instant.ofEpochMilli(warnedAt))) {
             send(session, followUp);
         }
     }
@@ -75,6 +87,9 @@ public final class DeliverySteps {
             properties.put(MailProperties.DEAD_REASON, followUp.mail().lastError());
             properties.put(MailProperties.DEAD_AT, followUp.deadAt().toEpochMilli());
         }
+        if (followUp.delayWarnedAt() != null) {
+            properties.put(MailProperties.DELAY_WARNED_AT, followUp.delayWarnedAt().toEpochMilli());
+        }
         for (Map.Entry<String, Object> property : properties.entrySet()) {
             message.setObjectProperty(property.getKey(), property.getValue());
         }
@@ -87,8 +102,12 @@ public final class DeliverySteps {
         }
     }
 
-    /** What goes back into the broker after an attempt; logs each recipient's result. */
-    List<FollowUp> decide(QueuedMimeMessage attempted) {
+    /**
+     * What goes back into the broker after an attempt; logs each recipient's result.
+     *
+     * @param delayWarnedAt when the sender was already sent a delay warning about this mail, or null
+     */
+    List<FollowUp> decide(QueuedMimeMessage attempted, Instant delayWarnedAt) {
         QueuedMail mail = attempted.mail();
         DeliveryReport report = attempted.report();
         if (report == null) {
@@ -102,12 +121,13 @@ public final class DeliverySteps {
                 case FAILED -> log.warn("[delivery] {} to=<{}> failed: {}", mail.id(), result.recipient(), result.reply());
             }
         }
-        List<FollowUp> followUps = outcome.decide(mail, report, clock.instant());
+        Instant now = clock.instant();
+        List<FollowUp> followUps = bounces.addTo(outcome.decide(mail, report, now), mail, report, delayWarnedAt, now);
         for (FollowUp followUp : followUps) {
-            if (followUp.deadAt() != null) {
+            if (followUp.isDead()) {
                 log.warn("[delivery] {} dead-lettered for {} recipient(s): {}",
                     mail.id(), followUp.mail().envelope().recipients().size(), followUp.mail().lastError());
-            } else {
+            } else if (followUp.isRetry()) {
                 log.info("[delivery] {} deferred for {} recipient(s), attempt {} failed, next attempt at {}",
                     mail.id(), followUp.mail().envelope().recipients().size(), followUp.mail().attempts(),
                     followUp.deliverAt());
