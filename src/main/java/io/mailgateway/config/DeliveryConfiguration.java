@@ -8,6 +8,7 @@ import io.mailgateway.delivery.EnvelopeMailSender;
 import io.mailgateway.delivery.RetrySchedule;
 import io.mailgateway.delivery.SmartHostTransport;
 import io.mailgateway.delivery.Transport;
+import io.mailgateway.mail.MailSpool;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,9 @@ public class DeliveryConfiguration {
     /** Referenced by routes/deliver.yaml. */
     @Bean
     DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
-                                DeliveryCounters counters) {
+                                DeliveryCounters counters, MailSpool spool) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters, spool);
     }
 }
