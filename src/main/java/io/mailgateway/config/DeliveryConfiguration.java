@@ -15,6 +15,7 @@ import io.mailgateway.delivery.routing.DomainRoutes;
 import io.mailgateway.delivery.routing.FailoverTransport;
 import io.mailgateway.delivery.routing.RoutingTransport;
 import io.mailgateway.delivery.bounce.BounceComposer;
+import io.mailgateway.mail.MailSpool;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -155,10 +156,10 @@ public class DeliveryConfiguration {
     /** Referenced by routes/deliver.yaml. */
     @Bean
     DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
-                                DeliveryCounters counters, Bounces bounces) {
+                                DeliveryCounters counters, Bounces bounces, MailSpool spool) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), bounces, clock, counters);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), bounces, clock, counters, spool);
     }
 
     @Bean

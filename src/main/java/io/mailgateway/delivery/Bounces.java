@@ -4,6 +4,7 @@ import io.mailgateway.delivery.bounce.BounceComposer;
 import io.mailgateway.delivery.bounce.DeliveryNotice;
 import io.mailgateway.delivery.bounce.DeliveryNotice.Action;
 import io.mailgateway.mail.HeaderSection;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
@@ -139,7 +140,7 @@ public final class Bounces {
             DeliveryNotice notice = new DeliveryNotice(action, attempted.id(), attempted.envelope().sender(),
                 attempted.trace().receivedAt(), attempted.attempts() + 1, retryUntil, recipients, originalHeaders(attempted));
             byte[] content = composer.compose(notice, id, now);
-            QueuedMail bounce = QueuedMail.received(id, new MailEnvelope("", to), content,
+            QueuedMail bounce = QueuedMail.received(id, new MailEnvelope("", to), MailContent.of(content),
                 new QueuedMail.Trace(INTAKE, now, "bounce of " + attempted.id(), null));
             log.info("[bounce] {} {} notification {} to {} about {} recipient(s)", attempted.id(),
                 action == Action.FAILED ? "failure" : "delay", id, to, recipients.size());
@@ -157,7 +158,7 @@ public final class Bounces {
      * can tell that it had to cut).
      */
     private static byte[] originalHeaders(QueuedMail mail) {
-        byte[] content = mail.content();
-        return Arrays.copyOf(content, Math.min(HeaderSection.end(content), BounceComposer.MAX_ORIGINAL_HEADERS + 1));
+        byte[] head = mail.content().head();
+        return Arrays.copyOf(head, Math.min(HeaderSection.end(head), BounceComposer.MAX_ORIGINAL_HEADERS + 1));
     }
 }

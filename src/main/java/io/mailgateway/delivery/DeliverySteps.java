@@ -1,16 +1,22 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.mail.MailContent;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.QueuedMail;
+import io.mailgateway.queue.MailBodies;
 import io.mailgateway.queue.MailProperties;
 import io.mailgateway.queue.QueuedMailCodec;
+import jakarta.jms.JMSException;
 import jakarta.mail.MessagingException;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import org.apache.camel.component.jms.JmsMessage;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +33,16 @@ public final class DeliverySteps {
     private final Clock clock;
     private final DeliveryCounters counters;
     private final Bounces bounces;
+    private final MailSpool spool;
 
     public DeliverySteps(EnvelopeMailSender sender, DeliveryOutcome outcome, Bounces bounces, Clock clock,
-                         DeliveryCounters counters) {
+                         DeliveryCounters counters, MailSpool spool) {
         this.sender = sender;
         this.outcome = outcome;
         this.bounces = bounces;
         this.clock = clock;
         this.counters = counters;
+        this.spool = spool;
     }
 
     /** Exchange property: the JMS session the mail was received on (its local transaction). */
@@ -46,14 +54,27 @@ public final class DeliverySteps {
      */
     static final String DELAY_WARNED_AT = "mailDelayWarnedAt";
 
-    /** Broker message → the body Camel Mail's producer passes to our sender. */
-    public QueuedMimeMessage prepare(Exchange exchange) throws MessagingException {
-        Message message = exchange.getIn();
-        if (message instanceof org.apache.camel.component.jms.JmsMessage jms) {
-            exchange.setProperty(SESSION, jms.getJmsSession());
+    /**
+     * Broker message → the body Camel Mail's producer passes to our sender. A large mail is streamed into a
+     * spool file first (it is read more than once: for SIZE and 8BITMIME, for DATA, for a deferred copy); the
+     * file is deleted when the exchange is done, after the follow-ups were sent.
+     */
+    public QueuedMimeMessage prepare(Exchange exchange) throws MessagingException, JMSException, IOException {
+        if (!(exchange.getIn() instanceof JmsMessage jms)) {
+            throw new IllegalStateException("the delivery route consumes from JMS");
         }
-        QueuedMail mail = QueuedMailCodec.fromMessage(message);
-        exchange.setProperty(DELAY_WARNED_AT, message.getHeader(MailProperties.DELAY_WARNED_AT, Long.class));
+        exchange.setProperty(SESSION, jms.getJmsSession());
+        MailContent content = MailBodies.read(jms.getJmsMessage(), spool);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                content.close();
+            }
+        });
+        QueuedMail mail = QueuedMailCodec.fromJms(jms.getJmsMessage(), content);
+        jakarta.jms.Message received = jms.getJmsMessage();
+        exchange.setProperty(DELAY_WARNED_AT, received.propertyExists(MailProperties.DELAY_WARNED_AT)
+            ? received.getLongProperty(MailProperties.DELAY_WARNED_AT) : null);
         log.info("[delivery] {} attempt {} to {} recipient(s) via {}",
             mail.id(), mail.attempts() + 1, mail.envelope().recipients().size(), sender.transport().describe());
         return new QueuedMimeMessage(sender.getSession(), mail);
@@ -64,7 +85,7 @@ public final class DeliverySteps {
      * remainder, dead letters, delivery status notifications) on the very session the mail was received on, so that they commit in the
      * same local transaction as the consumption, whatever thread plumbing lies between.
      */
-    public void decide(Exchange exchange) throws jakarta.jms.JMSException {
+    public void decide(Exchange exchange) throws JMSException, IOException {
         QueuedMimeMessage attempted = exchange.getIn().getBody(QueuedMimeMessage.class);
         jakarta.jms.Session session = exchange.getProperty(SESSION, jakarta.jms.Session.class);
         if (session == null || !session.getTransacted()) {
@@ -76,9 +97,7 @@ public final class DeliverySteps {
         }
     }
 
-    private static void send(jakarta.jms.Session session, FollowUp followUp) throws jakarta.jms.JMSException {
-        jakarta.jms.BytesMessage message = session.createBytesMessage();
-        message.writeBytes(followUp.mail().content());
+    private static void send(jakarta.jms.Session session, FollowUp followUp) throws JMSException, IOException {
         Map<String, Object> properties = new HashMap<>(QueuedMailCodec.properties(followUp.mail()));
         if (followUp.deliverAt() != null) {
             properties.put(MailProperties.ARTEMIS_SCHEDULED_DELIVERY, followUp.deliverAt().toEpochMilli());
@@ -90,16 +109,8 @@ public final class DeliverySteps {
         if (followUp.delayWarnedAt() != null) {
             properties.put(MailProperties.DELAY_WARNED_AT, followUp.delayWarnedAt().toEpochMilli());
         }
-        for (Map.Entry<String, Object> property : properties.entrySet()) {
-            message.setObjectProperty(property.getKey(), property.getValue());
-        }
-        // a cached producer (CachingConnectionFactory): no producer is created per message
-        jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(followUp.queue()));
-        try {
-            producer.send(message, jakarta.jms.DeliveryMode.PERSISTENT, jakarta.jms.Message.DEFAULT_PRIORITY, 0);
-        } finally {
-            producer.close();
-        }
+        // the content of the attempted mail, streamed again for a large one: the copy keeps every byte
+        MailBodies.send(session, followUp.queue(), followUp.mail().content(), properties);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.mailgateway.files;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -24,10 +26,25 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** What goes into the file, written to a stream (a large export is never held in memory). */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /**
      * @param beforeMove called with the temporary file just before the rename (e.g. to copy an owner)
      */
     public static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions,
+                               Consumer<Path> beforeMove) throws IOException {
+        replace(target, out -> out.write(content), permissions, beforeMove);
+    }
+
+    /**
+     * @param content writes the new content; the stream must not be closed by it
+     * @param beforeMove called with the temporary file just before the rename (e.g. to copy an owner)
+     */
+    public static void replace(Path target, Content content, Set<PosixFilePermission> permissions,
                                Consumer<Path> beforeMove) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         boolean posix = supportsPosix(dir);
@@ -37,10 +54,9 @@ public final class AtomicFiles {
             : Files.createTempFile(dir, prefix, ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+                content.writeTo(out);
+                out.flush();
                 channel.force(true);
             }
             if (posix) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailgateway.delivery.bounce.BounceComposer;
 import io.mailgateway.delivery.bounce.DeliveryNotice;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.QueueNames;
@@ -39,7 +40,7 @@ class BouncesTest {
     }
 
     private static QueuedMail mail(String sender, String intake, String... recipients) {
-        return new QueuedMail("6B12E67B7F572C0138", new MailEnvelope(sender, List.of(recipients)), CONTENT,
+        return new QueuedMail("6B12E67B7F572C0138", new MailEnvelope(sender, List.of(recipients)), MailContent.of(CONTENT),
             new QueuedMail.Trace(intake, RECEIVED, "127.0.0.1", null), 0, null, null);
     }
 
@@ -49,14 +50,14 @@ class BouncesTest {
     }
 
     @Test
-    void aDeadLetterGetsOneFailureNotificationFromTheNullSenderToTheEnvelopeSender() {
+    void aDeadLetterGetsOneFailureNotificationFromTheNullSenderToTheEnvelopeSender() throws Exception {
         Instant now = RECEIVED.plusSeconds(5);
         List<FollowUp> followUps = attempt(bounces(true, null, null), mail("alice@example.com", "smtp", "typo@example.net"), now, null,
             RecipientResult.failed("typo@example.net", "127.0.0.1:2525 said: 550 5.1.1 unknown (in reply to RCPT TO)"));
 
         assertThat(followUps).hasSize(2);
         assertThat(followUps.get(0).isDead()).isTrue();
-        assertThat(followUps.get(0).mail().content()).isEqualTo(CONTENT);
+        assertThat(followUps.get(0).mail().content().bytes()).isEqualTo(CONTENT);
         FollowUp bounce = followUps.get(1);
         assertThat(bounce.isBounce()).isTrue();
         assertThat(bounce.queue()).isEqualTo(QueueNames.OUTBOUND);
@@ -68,7 +69,7 @@ class BouncesTest {
         assertThat(bounce.mail().trace().receivedAt()).isEqualTo(now);
         assertThat(bounce.mail().trace().clientAddress()).isEqualTo("bounce of 6B12E67B7F572C0138");
         assertThat(bounce.mail().attempts()).isZero();
-        assertThat(new String(bounce.mail().content(), StandardCharsets.US_ASCII))
+        assertThat(new String(bounce.mail().content().bytes(), StandardCharsets.US_ASCII))
             .contains("multipart/report").contains("Final-Recipient: rfc822; typo@example.net")
             .contains("Message-ID: <m1@client.test>").doesNotContain("confidential body");
         assertThat(composed).singleElement().satisfies(n -> {
@@ -162,7 +163,7 @@ class BouncesTest {
     @Test
     void mailThatOutlivedItsLifetimeIsReportedAsExpired() {
         QueuedMail old = new QueuedMail("6B12E67B7F572C0138", new MailEnvelope("alice@example.com", List.of("slow@example.net")),
-            CONTENT, new QueuedMail.Trace("smtp", RECEIVED, null, null), 41, "451 4.4.1 later", null);
+            MailContent.of(CONTENT), new QueuedMail.Trace("smtp", RECEIVED, null, null), 41, "451 4.4.1 later", null);
         Instant now = RECEIVED.plus(LIFETIME).plusSeconds(1);
         DeliveryReport report = new DeliveryReport(List.of(RecipientResult.deferred("slow@example.net", "451 4.4.1 later")));
 

@@ -2,6 +2,7 @@ package io.mailgateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.QueueNames;
@@ -21,7 +22,7 @@ class DeliveryOutcomeTest {
 
     private static QueuedMail mail(int attempts, String... recipients) {
         return new QueuedMail("0000000A1B2C3D4E5F", new MailEnvelope("from@example.org", List.of(recipients)),
-            CONTENT, new QueuedMail.Trace("smtp", RECEIVED, "127.0.0.1", null), attempts, null, null);
+            MailContent.of(CONTENT), new QueuedMail.Trace("smtp", RECEIVED, "127.0.0.1", null), attempts, null, null);
     }
 
     private static DeliveryReport report(RecipientResult... results) {
@@ -58,7 +59,7 @@ class DeliveryOutcomeTest {
         assertThat(dead.mail().lastError()).isEqualTo("550 5.1.1 no such user");
         assertThat(dead.mail().attempts()).isEqualTo(3);
         assertThat(dead.mail().id()).isEqualTo(mail.id());
-        assertThat(dead.mail().content()).isEqualTo(CONTENT);
+        assertThat(dead.mail().content()).as("the same bytes, not a copy").isSameAs(mail.content());
         assertThat(dead.mail().nextAttemptAt()).isNull();
     }
 

@@ -3,8 +3,15 @@ package io.mailgateway.it.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +33,16 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 public final class TestSmartHost implements AutoCloseable {
 
-    /** One mail transaction that reached the end of DATA (accepted or refused there). */
-    public record Transaction(String sessionId, String from, List<String> recipients, byte[] data, int reply) {
+    /**
+     * One mail transaction that reached the end of DATA (accepted or refused there).
+     *
+     * @param data the DATA bytes; with {@link #keepDataIn} only their first {@value #HEAD_BYTES} bytes
+     * @param size how many bytes DATA had
+     * @param sha256 SHA-256 of all DATA bytes, hex
+     * @param file with {@link #keepDataIn}: the file holding all DATA bytes; else null
+     */
+    public record Transaction(String sessionId, String from, List<String> recipients, byte[] data, int reply,
+                              long size, String sha256, Path file) {
         public String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
@@ -42,7 +57,11 @@ public final class TestSmartHost implements AutoCloseable {
         }
     }
 
+    /** What a transaction keeps in memory when its DATA goes to a file: enough for the header section. */
+    public static final int HEAD_BYTES = 64 * 1024;
+
     private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
+    private volatile Path dataFolder;
     private final Map<String, RejectException> rejectedRecipients = new ConcurrentHashMap<>();
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> rcptCounts = new ConcurrentHashMap<>();
@@ -109,6 +128,16 @@ public final class TestSmartHost implements AutoCloseable {
         dataReplies.add(new RejectException(code, text));
     }
 
+    /**
+     * DATA goes to a file in this folder instead of memory (the test JVM need not hold a 50 MB mail either);
+     * {@link Transaction#data()} then holds only the first {@value #HEAD_BYTES} bytes.
+     */
+    public TestSmartHost keepDataIn(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        this.dataFolder = folder;
+        return this;
+    }
+
     /** Each end-of-DATA reply waits this long: a slow smart host, so that a backlog builds up. */
     public void slowDown(long millis) {
         this.dataDelayMillis = millis;
@@ -129,6 +158,14 @@ public final class TestSmartHost implements AutoCloseable {
     /** How often RCPT TO named this address, accepted or not. */
     public int rcptCount(String address) {
         return rcptCounts.getOrDefault(address, 0);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private final class Handler implements MessageHandler {
@@ -157,8 +194,25 @@ public final class TestSmartHost implements AutoCloseable {
 
         @Override
         public String data(InputStream data) throws RejectException, IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            data.transferTo(bytes);
+            MessageDigest sha256 = sha256();
+            Path folder = dataFolder;
+            Path file = null;
+            byte[] kept;
+            long size;
+            if (folder == null) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                data.transferTo(new DigestOutputStream(bytes, sha256));
+                kept = bytes.toByteArray();
+                size = kept.length;
+            } else {
+                file = Files.createTempFile(folder, "data-", ".eml");
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+                    size = data.transferTo(out);
+                }
+                try (InputStream head = Files.newInputStream(file)) {
+                    kept = head.readNBytes(HEAD_BYTES);
+                }
+            }
             if (dataDelayMillis > 0) {
                 try {
                     Thread.sleep(dataDelayMillis);
@@ -168,7 +222,7 @@ public final class TestSmartHost implements AutoCloseable {
             }
             RejectException refusal = dataReplies.poll();
             transactions.add(new Transaction(context.getSessionId(), from, List.copyOf(recipients),
-                bytes.toByteArray(), refusal == null ? 250 : refusal.getCode()));
+                kept, refusal == null ? 250 : refusal.getCode(), size, HexFormat.of().formatHex(sha256.digest()), file));
             if (refusal != null) {
                 throw new RejectException(refusal.getCode(), refusal.getMessage());
             }
