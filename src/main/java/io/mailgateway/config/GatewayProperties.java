@@ -52,6 +52,9 @@ public class GatewayProperties {
     @Valid
     private final Jms jms = new Jms();
 
+    @Valid
+    private final Doctor doctor = new Doctor();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -61,6 +64,7 @@ public class GatewayProperties {
     public Broker getBroker() { return broker; }
     public Pickup getPickup() { return pickup; }
     public Jms getJms() { return jms; }
+    public Doctor getDoctor() { return doctor; }
 
     /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
     public List<Path> pickupDirs() {
@@ -479,5 +483,14 @@ public class GatewayProperties {
         public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
         public int getMaxRecipients() { return maxRecipients; }
         public void setMaxRecipients(int maxRecipients) { this.maxRecipients = maxRecipients; }
+    }
+
+    /** The short {@code doctor} run logged after start (data folder, disk, smart host path). */
+    public static class Doctor {
+        /** Runs in the background once the gateway is up; never delays or fails the start. */
+        private boolean atStart = true;
+
+        public boolean isAtStart() { return atStart; }
+        public void setAtStart(boolean atStart) { this.atStart = atStart; }
     }
 }
