@@ -1,6 +1,7 @@
 package io.mailgateway;
 
 import io.mailgateway.doctor.DoctorCommand;
+import io.mailgateway.doctor.SendTestCommand;
 import io.mailgateway.smtp.auth.AddUserCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -19,6 +20,7 @@ public class MailGatewayApplication {
             switch (args[0]) {
                 case "add-user" -> System.exit(AddUserCommand.run(rest, System.console(), System.in, System.out, System.err));
                 case "doctor" -> System.exit(DoctorCommand.run(rest, System.out, System.err));
+                case "send-test" -> System.exit(SendTestCommand.run(rest, System.out, System.err));
                 default -> {
                     // --name=value arguments for the gateway itself
                 }

@@ -1,10 +1,12 @@
 package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerHealth;
+import io.mailgateway.console.DeliveriesEndpoint;
 import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.QueueMetrics;
 import io.mailgateway.console.SmartHostHealth;
 import io.mailgateway.delivery.DeliveryCounters;
+import io.mailgateway.delivery.DeliveryTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Clock;
@@ -26,6 +28,12 @@ public class ConsoleConfiguration {
         MailQueue queue = new MailQueue(broker, connectionFactory, counters, properties.getDataDir(), clock).register();
         QueueMetrics.register(registry, queue);
         return queue;
+    }
+
+    /** {@code /actuator/deliveries/{queueId}}, read by send-test. */
+    @Bean
+    DeliveriesEndpoint deliveriesEndpoint(DeliveryTrail trail) {
+        return new DeliveriesEndpoint(trail);
     }
 
     /** Health component "broker". */

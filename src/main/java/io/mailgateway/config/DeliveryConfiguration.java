@@ -4,6 +4,7 @@ import io.mailgateway.delivery.CaptureTransport;
 import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.delivery.DeliveryOutcome;
 import io.mailgateway.delivery.DeliverySteps;
+import io.mailgateway.delivery.DeliveryTrail;
 import io.mailgateway.delivery.EnvelopeMailSender;
 import io.mailgateway.delivery.RetrySchedule;
 import io.mailgateway.delivery.SmartHostTransport;
@@ -48,12 +49,18 @@ public class DeliveryConfiguration {
         return new DeliveryCounters(registry);
     }
 
+    /** The recent attempts by queue id, for send-test (/actuator/deliveries/{queueId}). */
+    @Bean
+    DeliveryTrail deliveryTrail() {
+        return new DeliveryTrail();
+    }
+
     /** Referenced by routes/deliver.yaml. */
     @Bean
     DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
-                                DeliveryCounters counters) {
+                                DeliveryCounters counters, DeliveryTrail trail) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters, trail);
     }
 }

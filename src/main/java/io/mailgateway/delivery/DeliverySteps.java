@@ -5,6 +5,7 @@ import io.mailgateway.queue.MailProperties;
 import io.mailgateway.queue.QueuedMailCodec;
 import jakarta.mail.MessagingException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +26,15 @@ public final class DeliverySteps {
     private final DeliveryOutcome outcome;
     private final Clock clock;
     private final DeliveryCounters counters;
+    private final DeliveryTrail trail;
 
-    public DeliverySteps(EnvelopeMailSender sender, DeliveryOutcome outcome, Clock clock, DeliveryCounters counters) {
+    public DeliverySteps(EnvelopeMailSender sender, DeliveryOutcome outcome, Clock clock, DeliveryCounters counters,
+                         DeliveryTrail trail) {
         this.sender = sender;
         this.outcome = outcome;
         this.clock = clock;
         this.counters = counters;
+        this.trail = trail;
     }
 
     /** Exchange property: the JMS session the mail was received on (its local transaction). */
@@ -94,7 +98,8 @@ public final class DeliverySteps {
         if (report == null) {
             throw new IllegalStateException("no delivery report for " + mail.id() + ": the mail sender did not run");
         }
-        counters.count(report, mail.trace().receivedAt(), clock.instant());
+        Instant now = clock.instant();
+        counters.count(report, mail.trace().receivedAt(), now);
         for (RecipientResult result : report.results()) {
             switch (result.status()) {
                 case DELIVERED -> log.info("[delivery] {} to=<{}> delivered: {}", mail.id(), result.recipient(), result.reply());
@@ -102,7 +107,8 @@ public final class DeliverySteps {
                 case FAILED -> log.warn("[delivery] {} to=<{}> failed: {}", mail.id(), result.recipient(), result.reply());
             }
         }
-        List<FollowUp> followUps = outcome.decide(mail, report, clock.instant());
+        List<FollowUp> followUps = outcome.decide(mail, report, now);
+        trail.record(mail, sender.transport().describe(), report, followUps, now);
         for (FollowUp followUp : followUps) {
             if (followUp.deadAt() != null) {
                 log.warn("[delivery] {} dead-lettered for {} recipient(s): {}",
