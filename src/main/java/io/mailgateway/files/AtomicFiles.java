@@ -3,6 +3,7 @@ package io.mailgateway.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,10 @@ import java.util.function.Consumer;
  * it gets the folder's ACL), is forced to disk, then renamed over the target.
  */
 public final class AtomicFiles {
+
+    private static final boolean WINDOWS =
+        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+    private static final int MOVE_ATTEMPTS = 5;
 
     private AtomicFiles() {
     }
@@ -48,13 +53,37 @@ public final class AtomicFiles {
                 Files.setPosixFilePermissions(temp, permissions);
             }
             beforeMove.accept(temp);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveOver(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Renames {@code temp} over {@code target}. On Windows a rename over a file that another process holds
+     * open (an antivirus scanner, the search indexer, a backup agent, typically for milliseconds) fails with
+     * "access denied"; a few short retries ride that out instead of failing the write.
+     */
+    private static void moveOver(Path temp, Path target) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return;
+            } catch (AccessDeniedException e) {
+                if (!WINDOWS || attempt == MOVE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

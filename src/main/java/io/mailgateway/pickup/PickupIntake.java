@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -103,18 +104,23 @@ public final class PickupIntake {
             }
             long modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
             Optional<GatewayProperties.ReportRule> rule = rules.match(relative);
-            // a report file is streamed into its attachment, so it is only hashed here, not read whole
-            byte[] bytes = rule.isPresent() ? null : Files.readAllBytes(file);
-            String hash = bytes != null ? sha256(new ByteArrayInputStream(bytes)) : sha256(Files.newInputStream(file));
-            SubmittedMail submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, bytes);
-            companions = submitted.companionFiles();
-
+            SubmittedMail submitted;
             String id = QueueIds.next();
-            byte[] content = stamp.stamp(submitted.content(), "pickup (" + relative.toString().replace('\\', '/') + ")",
-                "local", id, submitted.envelope().recipients(), now);
-            QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
-                new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
-            queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
+            byte[] content;
+            // held until the mail is queued: on Windows no tool can be writing the file meanwhile
+            try (FileChannel reading = PickupFileAccess.openDenyingWriters(file)) {
+                // a report file is streamed into its attachment, so it is only hashed here, not read whole
+                byte[] bytes = rule.isPresent() ? null : PickupFileAccess.readAll(reading);
+                String hash = bytes != null ? sha256(new ByteArrayInputStream(bytes)) : sha256(PickupFileAccess.stream(reading));
+                submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, bytes);
+                companions = submitted.companionFiles();
+
+                content = stamp.stamp(submitted.content(), "pickup (" + relative.toString().replace('\\', '/') + ")",
+                    "local", id, submitted.envelope().recipients(), now);
+                QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
+                    new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
+                queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
+            }
             Path moved = disposition.succeeded(root, file, companions, localNow);
             log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
                 submitted.envelope().sender(), submitted.envelope().recipients().size(), content.length,
