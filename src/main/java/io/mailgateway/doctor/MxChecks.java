@@ -125,8 +125,7 @@ final class MxChecks {
             + " resolver1.opendns.com), then: nslookup <that address>. The name it returns should resolve back to the"
             + " same address and be the gateway's EHLO name (" + ehloName + ", set with "
             + Settings.named("gateway.hostname") + "). Only your internet provider can set the PTR record.";
-        if (local.isAnyLocalAddress() || local.isSiteLocalAddress() || local.isLoopbackAddress()
-                || local.isLinkLocalAddress() || isCarrierGradeNat(local)) {
+        if (!isPublic(local)) {
             return CheckResult.skip(id, title, "this machine sends from the private address " + local.getHostAddress()
                 + " (behind NAT): its public address, and so its PTR record, cannot be checked without asking a service"
                 + " on the internet. " + howTo);
@@ -156,8 +155,26 @@ final class MxChecks {
         }
     }
 
-    private static boolean isCarrierGradeNat(InetAddress address) {
+    /**
+     * Whether the internet could see this address: not loopback, link-local, RFC 1918, carrier-grade NAT
+     * (100.64/10), documentation (RFC 5737) or benchmark (198.18/15) IPv4, nor an IPv6 unique-local address.
+     */
+    static boolean isPublic(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+            return false;
+        }
         byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+        if (b.length == 4) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            int third = b[2] & 0xff;
+            boolean carrierNat = first == 100 && (second & 0xc0) == 64;
+            boolean documentation = (first == 192 && second == 0 && third == 2) || (first == 198 && second == 51 && third == 100)
+                || (first == 203 && second == 0 && third == 113);
+            boolean benchmark = first == 198 && (second & 0xfe) == 18;
+            return !(carrierNat || documentation || benchmark);
+        }
+        return (b[0] & 0xfe) != 0xfc; // fc00::/7
     }
 }
