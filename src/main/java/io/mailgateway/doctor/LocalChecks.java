@@ -48,6 +48,8 @@ final class LocalChecks {
     /** Artemis' lock file of the primary broker: held (file lock) by a running broker on this data folder. */
     static final String BROKER_LOCK_FILE = "serverlock.1";
 
+    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
     private LocalChecks() {
     }
 
@@ -398,7 +400,9 @@ final class LocalChecks {
                 continue;
             }
             try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
+                // elsewhere this only ignores connections in TIME_WAIT; on Windows it would let the bind succeed
+                // on a port another program listens on, so it is left off there
+                socket.setReuseAddress(!WINDOWS);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
                 free.add(endpoint.getKey() + " " + value);
             } catch (java.net.BindException e) {

@@ -350,7 +350,14 @@ final class SmartHostChecks {
                 results.add(new CheckResult("smarthost.certificate", "smart host certificate", verdict.status(),
                     verdict.detail(), verdict.fix()));
             }
-            results.add(authenticate(probe, extensions, verdict, tlsActive, host));
+            if (!tlsActive && mode != TlsMode.NONE && config.getUsername() != null && !config.getUsername().isBlank()) {
+                // the gateway would not send the password here (starttls-required) or should not (starttls
+                // without TLS on offer); doctor does not send it in clear either
+                results.add(CheckResult.skip("smarthost.auth", "smart host AUTH",
+                    "not tried: no TLS on this connection, and the password is not sent in clear"));
+            } else {
+                results.add(authenticate(probe, extensions, verdict, tlsActive, host));
+            }
         } catch (IOException e) {
             results.add(CheckResult.fail("smarthost.ehlo", "smart host EHLO", "the SMTP dialogue with " + host + ":"
                 + port + " broke off: " + e.getMessage(), "Try again; if it repeats, give the transcript"

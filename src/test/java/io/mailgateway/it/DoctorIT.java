@@ -211,18 +211,24 @@ class DoctorIT {
     }
 
     @Test
-    void aSmartHostWithoutStartTlsFailsWhenTlsIsRequired() throws Exception {
-        TestSmartHost smartHost = started(new TestSmartHost());
+    void aSmartHostWithoutStartTlsFailsWhenTlsIsRequiredAndGetsNoPasswordInClear() throws Exception {
+        TestSmartHost smartHost = started(new TestSmartHost().withAuth("alice", "correct horse"));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
+        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", "alice");
+        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", "correct horse");
 
         JarCommand.Result run = doctor(env, "--json");
         JsonNode report = JSON.readTree(run.stdout());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(status(report, "smarthost.ehlo")).isEqualTo("OK");
+        assertThat(detail(report, "smarthost.ehlo")).as("AUTH is on offer in clear").contains("AUTH PLAIN LOGIN");
         assertThat(status(report, "smarthost.tls")).isEqualTo("FAIL");
         assertThat(detail(report, "smarthost.tls")).contains("does not offer STARTTLS").contains("starttls-required");
         assertThat(fix(report, "smarthost.tls")).contains("465 with tls=implicit");
+        assertThat(status(report, "smarthost.auth")).isEqualTo("SKIP");
+        assertThat(detail(report, "smarthost.auth")).contains("not sent in clear");
+        assertThat(report.get("transcript").toString()).doesNotContain("-> AUTH");
     }
 
     @Test
