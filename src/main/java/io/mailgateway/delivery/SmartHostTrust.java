@@ -3,6 +3,7 @@ package io.mailgateway.delivery;
 import io.mailgateway.config.GatewayProperties;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -35,7 +36,7 @@ public final class SmartHostTrust {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory(config).getTrustManagers(), null);
             return context;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
         }
     }

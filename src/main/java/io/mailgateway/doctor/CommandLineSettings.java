@@ -4,6 +4,7 @@ import io.mailgateway.config.GatewayProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -137,7 +138,7 @@ public final class CommandLineSettings {
     static String kebab(String field) {
         List<String> parts = new ArrayList<>();
         for (String part : field.split("\\.")) {
-            parts.add(part.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT));
+            parts.add(part.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
         }
         return String.join(".", parts);
     }

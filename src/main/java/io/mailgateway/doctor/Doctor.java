@@ -1,5 +1,6 @@
 package io.mailgateway.doctor;
 
+import io.mailgateway.config.BrokerConfiguration;
 import io.mailgateway.config.GatewayHostname;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.config.GatewayProperties.DeliveryMode;
@@ -95,7 +96,7 @@ public final class Doctor {
         results.add(LocalChecks.dataFolder(properties.getDataDir()));
         int maxDiskUsage = 95;
         try {
-            maxDiskUsage = io.mailgateway.config.BrokerConfiguration
+            maxDiskUsage = BrokerConfiguration
                 .readConfiguration(properties.getBroker().getConfigFile()).getMaxDiskUsage();
         } catch (Exception e) {
             // the broker started from it, so this does not happen; the default is broker.xml's value

@@ -1,6 +1,7 @@
 package io.mailgateway.doctor;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class DoctorCommand {
             out.print(report.toJson());
         } else {
             out.println("Mail Gateway doctor: settings from application.yml, the environment and the command line,"
-                + " working directory " + java.nio.file.Path.of("").toAbsolutePath());
+                + " working directory " + Path.of("").toAbsolutePath());
             out.println();
             out.print(report.toText(arguments.verbose()));
         }

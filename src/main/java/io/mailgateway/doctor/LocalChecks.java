@@ -11,13 +11,16 @@ import io.mailgateway.smtp.tls.ListenerTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
@@ -30,9 +33,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.DefaultResourceLoader;
 
 /**
  * What can be checked on this machine without the network and without starting anything: the settings
@@ -167,7 +172,7 @@ final class LocalChecks {
         }
         String brokerXml = properties.getBroker().getConfigFile();
         boolean brokerFound = Files.isRegularFile(Path.of(brokerXml))
-            || new org.springframework.core.io.DefaultResourceLoader().getResource(brokerXml).exists();
+            || new DefaultResourceLoader().getResource(brokerXml).exists();
         if (!missing.isEmpty()) {
             return CheckResult.fail(id, title, "no route files for " + String.join(", ", missing) + " in the working"
                     + " directory " + workingDir + ": the gateway would accept mail and never deliver it",
@@ -201,7 +206,7 @@ final class LocalChecks {
         Path probe = dir.resolve(".doctor-" + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap("doctor".getBytes(StandardCharsets.US_ASCII)));
+                channel.write(ByteBuffer.wrap("doctor".getBytes(StandardCharsets.US_ASCII)));
                 channel.force(true);
             }
             return CheckResult.ok(id, title, dir + " is writable");
@@ -266,7 +271,7 @@ final class LocalChecks {
      *
      * @param gatewayAnswers whether a Mail Gateway answers on the configured relay port (to name the lock holder)
      */
-    static Journal journal(Path dataDir, java.util.function.BooleanSupplier gatewayAnswers) {
+    static Journal journal(Path dataDir, BooleanSupplier gatewayAnswers) {
         String id = "journal";
         String title = "broker journal";
         Path brokerDir = dataDir.resolve("broker").toAbsolutePath().normalize();
@@ -350,7 +355,7 @@ final class LocalChecks {
             }
             lock.release();
             return JournalLock.FREE;
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             return JournalLock.HELD;
         } catch (IOException e) {
             // Windows answers a region locked by another process with an IOException on some paths
@@ -405,7 +410,7 @@ final class LocalChecks {
                 socket.setReuseAddress(!WINDOWS);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
                 free.add(endpoint.getKey() + " " + value);
-            } catch (java.net.BindException e) {
+            } catch (BindException e) {
                 String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
                 if (message.contains("permission") || message.contains("access")) {
                     denied.add(endpoint.getKey() + " " + value);

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * One TCP connect, and what its failure means. "Refused" and "timed out" point at different culprits: a
@@ -70,7 +71,7 @@ final class PortProbe {
         } catch (ConnectException e) {
             // "Connection refused" is a reset answering the SYN; "Network is unreachable" has no route at all
             String text = message(e);
-            Outcome outcome = text.toLowerCase(java.util.Locale.ROOT).contains("refused") ? Outcome.REFUSED : Outcome.UNREACHABLE;
+            Outcome outcome = text.toLowerCase(Locale.ROOT).contains("refused") ? Outcome.REFUSED : Outcome.UNREACHABLE;
             return new Result(host, port, outcome, elapsed(started), text);
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             return new Result(host, port, Outcome.ERROR, elapsed(started), message(e));
@@ -79,7 +80,7 @@ final class PortProbe {
 
     static String seconds(Duration timeout) {
         long millis = timeout.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static long elapsed(long started) {

@@ -24,12 +24,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -229,7 +232,7 @@ final class SmartHostChecks {
         SSLSocketFactory tlsFactory;
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {capture}, null);
+            context.init(null, new TrustManager[] {capture}, null);
             tlsFactory = context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             results.add(CheckResult.fail("smarthost.tls", "smart host TLS", "this Java cannot do TLS: " + e.getMessage(),
@@ -311,7 +314,7 @@ final class SmartHostChecks {
                                 + " the reply to your provider, or try port 465 with tls=implicit."));
                         } else {
                             try {
-                                javax.net.ssl.SSLSocket tls = probe.handshake(tlsFactory);
+                                SSLSocket tls = probe.handshake(tlsFactory);
                                 tlsActive = true;
                                 results.add(CheckResult.ok("smarthost.tls", "smart host TLS", "STARTTLS: "
                                     + tls.getSession().getProtocol() + " " + tls.getSession().getCipherSuite()));
@@ -496,7 +499,7 @@ final class SmartHostChecks {
         return text.length() <= max ? text : text.substring(0, max) + "...";
     }
 
-    static java.util.concurrent.ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
 public final class AtomicFiles {
 
     private static final boolean WINDOWS =
-        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     private static final int MOVE_ATTEMPTS = 5;
 
     private AtomicFiles() {

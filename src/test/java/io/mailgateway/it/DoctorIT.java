@@ -15,10 +15,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -134,7 +136,7 @@ class DoctorIT {
         assertThat(fix(report, "smarthost.auth")).contains("GATEWAY_DELIVERY_SMARTHOST_PASSWORD");
         assertThat(report.get("transcript").toString()).contains("-> STARTTLS").contains("********");
         assertThat(run.stdout() + run.stderr()).doesNotContain("Tr0ub4dor")
-            .doesNotContain(java.util.Base64.getEncoder().encodeToString("Tr0ub4dor&3".getBytes()));
+            .doesNotContain(Base64.getEncoder().encodeToString("Tr0ub4dor&3".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

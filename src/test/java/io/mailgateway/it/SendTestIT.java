@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,7 +119,7 @@ class SendTestIT {
 
     @Test
     void sendTestWithoutARunningGatewaySaysSoAndExitsWithFour() throws Exception {
-        Map<String, String> elsewhere = new java.util.HashMap<>(environment);
+        Map<String, String> elsewhere = new HashMap<>(environment);
         elsewhere.put("GATEWAY_SMTP_RELAY_PORT", String.valueOf(GatewayProcess.freePort()));
 
         JarCommand.Result run = JarCommand.run(elsewhere, "send-test", "--to", "bob@example.net");

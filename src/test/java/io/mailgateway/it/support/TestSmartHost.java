@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -53,8 +54,8 @@ public final class TestSmartHost implements AutoCloseable {
     private volatile SMTPServer server;
     private volatile long dataDelayMillis;
     private volatile int port;
-    private volatile javax.net.ssl.SSLContext startTls;
-    private volatile javax.net.ssl.SSLContext implicitTls;
+    private volatile SSLContext startTls;
+    private volatile SSLContext implicitTls;
     private volatile String authUser;
     private volatile String authPassword;
 
@@ -62,13 +63,13 @@ public final class TestSmartHost implements AutoCloseable {
     }
 
     /** Offers STARTTLS with this server context (call before {@link #start()}). */
-    public TestSmartHost withStartTls(javax.net.ssl.SSLContext serverContext) {
+    public TestSmartHost withStartTls(SSLContext serverContext) {
         this.startTls = serverContext;
         return this;
     }
 
     /** TLS from the first byte, port 465 style (call before {@link #start()}). */
-    public TestSmartHost withImplicitTls(javax.net.ssl.SSLContext serverContext) {
+    public TestSmartHost withImplicitTls(SSLContext serverContext) {
         this.implicitTls = serverContext;
         return this;
     }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -116,7 +116,7 @@ public final class TestTls {
         }
     }
 
-    private static X509Certificate issue(java.security.PublicKey subjectKey, String subject, KeyPair issuerKeys,
+    private static X509Certificate issue(PublicKey subjectKey, String subject, KeyPair issuerKeys,
                                          String issuer, Instant notBefore, Instant notAfter, boolean ca, String dnsName,
                                          boolean loopbackAddress) {
         try {
