@@ -1,11 +1,13 @@
 package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerHealth;
+import io.mailgateway.console.DeliveriesEndpoint;
 import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.QueueMetrics;
 import io.mailgateway.console.SmartHostHealth;
 import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.mail.MailSpool;
+import io.mailgateway.delivery.DeliveryTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Clock;
@@ -29,6 +31,12 @@ public class ConsoleConfiguration {
             .register();
         QueueMetrics.register(registry, queue);
         return queue;
+    }
+
+    /** {@code /actuator/deliveries/{queueId}}, read by send-test. */
+    @Bean
+    DeliveriesEndpoint deliveriesEndpoint(DeliveryTrail trail) {
+        return new DeliveriesEndpoint(trail);
     }
 
     /** Health component "broker". */

@@ -5,6 +5,7 @@ import io.mailgateway.delivery.CaptureTransport;
 import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.delivery.DeliveryOutcome;
 import io.mailgateway.delivery.DeliverySteps;
+import io.mailgateway.delivery.DeliveryTrail;
 import io.mailgateway.delivery.EnvelopeMailSender;
 import io.mailgateway.delivery.RetrySchedule;
 import io.mailgateway.delivery.MxTransport;
@@ -153,13 +154,19 @@ public class DeliveryConfiguration {
         return new DeliveryCounters(registry);
     }
 
+    /** The recent attempts by queue id, for send-test (/actuator/deliveries/{queueId}). */
+    @Bean
+    DeliveryTrail deliveryTrail() {
+        return new DeliveryTrail();
+    }
+
     /** Referenced by routes/deliver.yaml. */
     @Bean
     DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
-                                DeliveryCounters counters, Bounces bounces, MailSpool spool) {
+                                DeliveryCounters counters, Bounces bounces, MailSpool spool, DeliveryTrail trail) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), bounces, clock, counters, spool);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), bounces, clock, counters, spool, trail);
     }
 
     @Bean

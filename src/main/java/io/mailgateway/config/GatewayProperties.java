@@ -57,6 +57,9 @@ public class GatewayProperties {
     @Valid
     private final Console console = new Console();
 
+    @Valid
+    private final Doctor doctor = new Doctor();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -67,6 +70,7 @@ public class GatewayProperties {
     public Pickup getPickup() { return pickup; }
     public Jms getJms() { return jms; }
     public Console getConsole() { return console; }
+    public Doctor getDoctor() { return doctor; }
 
     /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
     public List<Path> pickupDirs() {
@@ -773,5 +777,14 @@ public class GatewayProperties {
         public List<String> getAllowedOrigins() { return allowedOrigins; }
         public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
         public Auth getLogin() { return login; }
+    }
+
+    /** The short {@code doctor} run logged after start (data folder, disk, smart host path). */
+    public static class Doctor {
+        /** Runs in the background once the gateway is up; never delays or fails the start. */
+        private boolean atStart = true;
+
+        public boolean isAtStart() { return atStart; }
+        public void setAtStart(boolean atStart) { this.atStart = atStart; }
     }
 }

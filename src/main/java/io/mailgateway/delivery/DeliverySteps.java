@@ -34,15 +34,17 @@ public final class DeliverySteps {
     private final DeliveryCounters counters;
     private final Bounces bounces;
     private final MailSpool spool;
+    private final DeliveryTrail trail;
 
     public DeliverySteps(EnvelopeMailSender sender, DeliveryOutcome outcome, Bounces bounces, Clock clock,
-                         DeliveryCounters counters, MailSpool spool) {
+                         DeliveryCounters counters, MailSpool spool, DeliveryTrail trail) {
         this.sender = sender;
         this.outcome = outcome;
         this.bounces = bounces;
         this.clock = clock;
         this.counters = counters;
         this.spool = spool;
+        this.trail = trail;
     }
 
     /** Exchange property: the JMS session the mail was received on (its local transaction). */
@@ -124,7 +126,8 @@ public final class DeliverySteps {
         if (report == null) {
             throw new IllegalStateException("no delivery report for " + mail.id() + ": the mail sender did not run");
         }
-        counters.count(report, mail.trace().receivedAt(), clock.instant());
+        Instant now = clock.instant();
+        counters.count(report, mail.trace().receivedAt(), now);
         for (RecipientResult result : report.results()) {
             switch (result.status()) {
                 case DELIVERED -> log.info("[delivery] {} to=<{}> delivered: {}", mail.id(), result.recipient(), result.reply());
@@ -132,8 +135,8 @@ public final class DeliverySteps {
                 case FAILED -> log.warn("[delivery] {} to=<{}> failed: {}", mail.id(), result.recipient(), result.reply());
             }
         }
-        Instant now = clock.instant();
         List<FollowUp> followUps = bounces.addTo(outcome.decide(mail, report, now), mail, report, delayWarnedAt, now);
+        trail.record(mail, sender.transport().describe(), report, followUps, now);
         for (FollowUp followUp : followUps) {
             if (followUp.isDead()) {
                 log.warn("[delivery] {} dead-lettered for {} recipient(s): {}",

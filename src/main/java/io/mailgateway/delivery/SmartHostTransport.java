@@ -7,9 +7,6 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +15,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,24 +189,8 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         properties.put(p + "ssl.checkserveridentity", "true");
         properties.put(p + "ssl.protocols", "TLSv1.3 TLSv1.2");
         if (config.getTrustStore() != null) {
-            properties.put(p + "ssl.socketFactory", trustStoreContext(config).getSocketFactory());
+            properties.put(p + "ssl.socketFactory", SmartHostTrust.trustStoreContext(config).getSocketFactory());
         }
         return properties;
-    }
-
-    private static SSLContext trustStoreContext(GatewayProperties.SmartHost config) {
-        try (InputStream in = Files.newInputStream(config.getTrustStore())) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            String password = config.getTrustStorePassword();
-            store.load(in, password == null ? null : password.toCharArray());
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                "gateway.delivery.smarthost.trust-store: cannot load " + config.getTrustStore() + ": " + e.getMessage(), e);
-        }
     }
 }

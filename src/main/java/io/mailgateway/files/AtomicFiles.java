@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -22,6 +24,10 @@ import java.util.function.Consumer;
  * it gets the folder's ACL), is forced to disk, then renamed over the target.
  */
 public final class AtomicFiles {
+
+    private static final boolean WINDOWS =
+        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    private static final int MOVE_ATTEMPTS = 5;
 
     private AtomicFiles() {
     }
@@ -64,13 +70,37 @@ public final class AtomicFiles {
                 Files.setPosixFilePermissions(temp, permissions);
             }
             beforeMove.accept(temp);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveOver(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Renames {@code temp} over {@code target}. On Windows a rename over a file that another process holds
+     * open (an antivirus scanner, the search indexer, a backup agent, typically for milliseconds) fails with
+     * "access denied"; a few short retries ride that out instead of failing the write.
+     */
+    private static void moveOver(Path temp, Path target) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return;
+            } catch (AccessDeniedException e) {
+                if (!WINDOWS || attempt == MOVE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

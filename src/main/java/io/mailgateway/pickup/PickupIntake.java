@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -111,24 +112,31 @@ public final class PickupIntake {
             }
             long modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
             Optional<GatewayProperties.ReportRule> rule = rules.match(relative);
-            String hash = sha256(file);
-            SubmittedMail submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, size);
-            companions = submitted.companionFiles();
+            SubmittedMail submitted;
+            String id = QueueIds.next();
+            long queuedSize;
+            // held open until the mail is queued: on Windows no tool can be writing the file meanwhile (see
+            // PickupFileAccess); the content below reads the file through its own handles
+            try (FileChannel writersKeptOut = PickupFileAccess.openDenyingWriters(file)) {
+                String hash = sha256(file);
+                submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, size);
+                companions = submitted.companionFiles();
 
-            // closing it deletes the spool file of a report mail; an .eml's content is the file itself
-            try (MailContent submittedContent = submitted.content()) {
-                String id = QueueIds.next();
-                MailContent content = stamp.stamp(submittedContent,
-                    "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
-                    submitted.envelope().recipients(), now);
-                QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
-                    new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
-                queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
-                Path moved = disposition.succeeded(root, file, companions, localNow);
-                log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
-                    submitted.envelope().sender(), submitted.envelope().recipients().size(), content.size(),
-                    moved == null ? " (file deleted)" : " moved to " + root.relativize(moved));
+                // closing it deletes the spool file of a report mail; an .eml's content is the file itself
+                try (MailContent submittedContent = submitted.content()) {
+                    MailContent content = stamp.stamp(submittedContent,
+                        "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
+                        submitted.envelope().recipients(), now);
+                    QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
+                        new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
+                    queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
+                    queuedSize = content.size();
+                }
             }
+            Path moved = disposition.succeeded(root, file, companions, localNow);
+            log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
+                submitted.envelope().sender(), submitted.envelope().recipients().size(), queuedSize,
+                moved == null ? " (file deleted)" : " moved to " + root.relativize(moved));
         } catch (RejectedMailException e) {
             fail(root, file, relative, companions, e.getMessage(), localNow);
         } catch (EnqueueException e) {

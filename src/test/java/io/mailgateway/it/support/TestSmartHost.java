@@ -22,14 +22,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * A real SMTP server on a loopback port standing in for the smart host: it records every transaction
  * (session, envelope, exact DATA bytes) and can be told to refuse recipients or DATA, or to be down.
+ * Before {@link #start()} it can be given STARTTLS or implicit TLS (with a certificate made in the test)
+ * and AUTH PLAIN/LOGIN for one user.
  */
 public final class TestSmartHost implements AutoCloseable {
 
@@ -69,9 +74,32 @@ public final class TestSmartHost implements AutoCloseable {
     private volatile long dataDelayMillis;
     private volatile int port;
     private final InetAddress bindAddress;
+    private volatile SSLContext startTls;
+    private volatile SSLContext implicitTls;
+    private volatile String authUser;
+    private volatile String authPassword;
 
     public TestSmartHost() {
         this(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** Offers STARTTLS with this server context (call before {@link #start()}). */
+    public TestSmartHost withStartTls(SSLContext serverContext) {
+        this.startTls = serverContext;
+        return this;
+    }
+
+    /** TLS from the first byte, port 465 style (call before {@link #start()}). */
+    public TestSmartHost withImplicitTls(SSLContext serverContext) {
+        this.implicitTls = serverContext;
+        return this;
+    }
+
+    /** Offers AUTH PLAIN and LOGIN; only this user and password log in (call before {@link #start()}). */
+    public TestSmartHost withAuth(String user, String password) {
+        this.authUser = user;
+        this.authPassword = password;
+        return this;
     }
 
     /** A smart host that will listen on this port once started (it may be down until then). */
@@ -86,12 +114,25 @@ public final class TestSmartHost implements AutoCloseable {
     }
 
     public TestSmartHost start() {
-        server = SMTPServer.port(port)
+        SMTPServer.Builder builder = SMTPServer.port(port)
             .bindAddress(bindAddress)
             .hostName("smarthost.test")
             .insertReceivedHeaders(false)
-            .messageHandlerFactory(Handler::new)
-            .build();
+            .messageHandlerFactory(Handler::new);
+        if (startTls != null) {
+            builder.enableTLS().startTlsSocketFactory(startTls);
+        }
+        if (implicitTls != null) {
+            builder.serverSocketFactory(implicitTls);
+        }
+        if (authUser != null) {
+            builder.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, context) -> {
+                if (!authUser.equals(user) || !authPassword.equals(password)) {
+                    throw new LoginFailedException("5.7.8 Authentication credentials invalid");
+                }
+            }));
+        }
+        server = builder.build();
         server.start();
         port = server.getPortAllocated();
         return this;
