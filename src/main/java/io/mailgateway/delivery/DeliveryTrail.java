@@ -49,6 +49,9 @@ public final class DeliveryTrail {
             }
         }
         for (FollowUp followUp : followUps) {
+            if (followUp.isBounce()) {
+                continue; // a notification to the sender is another mail, not an outcome of this one
+            }
             for (String recipient : followUp.mail().envelope().recipients()) {
                 String reply = report.results().stream().filter(r -> r.recipient().equals(recipient))
                     .map(RecipientResult::reply).findFirst().orElse(followUp.mail().lastError());

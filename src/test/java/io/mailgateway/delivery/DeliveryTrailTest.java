@@ -63,6 +63,20 @@ class DeliveryTrailTest {
     }
 
     @Test
+    void aBounceToTheSenderIsNotShownAsAnOutcomeOfTheMail() {
+        QueuedMail mail = mail("ID3", "nobody@example.net");
+        DeliveryReport report = new DeliveryReport(List.of(RecipientResult.failed("nobody@example.net", "550 5.1.1 unknown")));
+        List<FollowUp> followUps = new java.util.ArrayList<>(outcome.decide(mail, report, NOW));
+        followUps.add(FollowUp.bounce(mail("BOUNCE", "app@example.com")));
+
+        trail.record(mail, "smarthost", report, followUps, NOW);
+
+        DeliveryTrail.Attempt attempt = trail.find("ID3").orElseThrow().attempts().get(0);
+        assertThat(attempt.recipients()).extracting(DeliveryTrail.Recipient::recipient).containsExactly("nobody@example.net");
+        assertThat(trail.find("ID3").orElseThrow().state()).isEqualTo("dead");
+    }
+
+    @Test
     void onlyTheMostRecentMailsAreKept() {
         for (int i = 0; i <= DeliveryTrail.CAPACITY; i++) {
             QueuedMail mail = mail("ID-" + i, "bob@example.net");
