@@ -86,6 +86,15 @@ final class HeaderBlock {
     private static HeaderBlock parse(byte[] bytes, int length) {
         String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))
+                    || (c == '\n' && (i == 0 || text.charAt(i - 1) != '\r'))) {
+                // verifiers differ on bare CR and LF (some turn LF into CRLF first), and a message whose lines
+                // end in LF alone would be read here as one long header: do not guess, do not sign
+                return new HeaderBlock(fields, "bare CR or LF in the header section");
+            }
+        }
         int fieldStart = -1;
         int lineStart = 0;
         while (lineStart < text.length()) {

@@ -348,6 +348,16 @@ class DkimSignerTest {
     }
 
     @Test
+    void aMessageWithUnixLineEndsIsNotSigned() throws IOException {
+        byte[] message = bytes(text(eml("plain-text.eml")).replace("\r\n", "\n"));
+
+        DkimResult result = signer().sign(new ByteArrayInputStream(message));
+
+        assertThat(result.isSigned()).isFalse();
+        assertThat(result.reason()).isEqualTo("bare CR or LF in the header section");
+    }
+
+    @Test
     void ed25519KeysSignEd25519Sha256() throws IOException {
         DkimSigner ed = DkimSigner.builder("example.com", "ed2025", DkimFixtures.ed25519()).clock(CLOCK).build();
 
