@@ -61,9 +61,12 @@ final class BodyCanonicalizer {
         }
     }
 
-    /** Whether nothing but line ends (and, relaxed, whitespace) has been seen: the body is empty so far. */
+    /**
+     * Whether nothing but line ends (and, relaxed, whitespace) has been seen: the body is empty so far. A CR
+     * at the end of a read does not count yet: it is most likely the first half of a line end.
+     */
     boolean isEmptySoFar() {
-        return !wroteContent && !pendingCr;
+        return !wroteContent;
     }
 
     /** Ends the body: writes what the algorithm says a body ends with. */

@@ -228,6 +228,23 @@ class DkimSignerTest {
         assertThat(whitespaceTags).containsEntry("c", "relaxed/simple")
             .containsEntry("bh", sha256Base64("  \r\n\t\r\n"));
         assertThat(verifier.verify(signed(signer(), whitespaceOnly)).passed()).isTrue();
+        // however the empty lines arrive: a CR and its LF in different reads of the body
+        byte[] headerSection = Arrays.copyOfRange(empty, 0, empty.length);
+        InputStream oneByteAtATime = new InputStream() {
+            private final InputStream lines = new ByteArrayInputStream(bytes("\r\n\r\n\r\n"));
+
+            @Override
+            public int read() throws IOException {
+                return lines.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return len == 0 ? 0 : lines.read(b, off, 1);
+            }
+        };
+        assertThat(tags(signer().sign(headerSection, oneByteAtATime).headerField()))
+            .containsEntry("c", "relaxed/simple").containsEntry("bh", sha256Base64("\r\n"));
         // a body with content keeps the configured relaxed
         assertThat(tags(signer().sign(new ByteArrayInputStream(eml("plain-text.eml"))).headerField()))
             .containsEntry("c", "relaxed/relaxed");
