@@ -1,5 +1,7 @@
 package io.mailgateway;
 
+import io.mailgateway.doctor.DoctorCommand;
+import io.mailgateway.doctor.SendTestCommand;
 import io.mailgateway.smtp.auth.AddUserCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -12,9 +14,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class MailGatewayApplication {
 
     public static void main(String[] args) {
-        // a command-line tool on the same jar: runs without starting Spring, the broker or any listener
-        if (args.length > 0 && args[0].equals("add-user")) {
-            System.exit(AddUserCommand.run(Arrays.copyOfRange(args, 1, args.length), System.console(), System.in, System.out, System.err));
+        // command-line tools on the same jar: they run without starting the broker or any listener
+        if (args.length > 0) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "add-user" -> System.exit(AddUserCommand.run(rest, System.console(), System.in, System.out, System.err));
+                case "doctor" -> System.exit(DoctorCommand.run(rest, System.out, System.err));
+                case "send-test" -> System.exit(SendTestCommand.run(rest, System.out, System.err));
+                default -> {
+                    // --name=value arguments for the gateway itself
+                }
+            }
         }
         SpringApplication.run(MailGatewayApplication.class, args);
     }

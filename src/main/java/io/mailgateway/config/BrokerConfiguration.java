@@ -60,10 +60,7 @@ public class BrokerConfiguration {
     @Bean(destroyMethod = "stop")
     EmbeddedActiveMQ embeddedBroker(GatewayProperties properties, InternalBrokerCredentials internal) throws Exception {
         String configFile = properties.getBroker().getConfigFile();
-        FileConfiguration configuration = new FileConfiguration();
-        FileDeploymentManager deployment = new FileDeploymentManager(locate(configFile).toString());
-        deployment.addDeployable(configuration);
-        deployment.readConfiguration();
+        FileConfiguration configuration = readConfiguration(configFile);
 
         // The broker's folders always live in the data folder, whatever broker.xml says, so that one
         // setting (gateway.data-dir) decides where mail is kept.
@@ -194,6 +191,18 @@ public class BrokerConfiguration {
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
         return jms;
+    }
+
+    /**
+     * Reads broker.xml (a file relative to the working directory, else a classpath resource) without starting
+     * anything; {@code doctor} checks the same file the broker would start from.
+     */
+    public static FileConfiguration readConfiguration(String configFile) throws Exception {
+        FileConfiguration configuration = new FileConfiguration();
+        FileDeploymentManager deployment = new FileDeploymentManager(locate(configFile).toString());
+        deployment.addDeployable(configuration);
+        deployment.readConfiguration();
+        return configuration;
     }
 
     private static URL locate(String configFile) throws Exception {

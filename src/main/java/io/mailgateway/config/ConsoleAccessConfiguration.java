@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.access.ConsoleBasicAuth;
 import io.mailgateway.console.access.ConsoleCredentials;
 import io.mailgateway.console.access.ConsoleJaasConfiguration;
 import io.mailgateway.console.access.ConsoleLoginThrottle;
@@ -64,9 +65,24 @@ public class ConsoleAccessConfiguration {
         return registration;
     }
 
+    /** /actuator/deliveries shows recipients and replies: the console login, as HTTP Basic. */
+    @Bean
+    FilterRegistrationBean<ConsoleBasicAuth> deliveriesLogin(ConsoleCredentials credentials,
+            @Value("${management.endpoints.web.base-path:/actuator}") String basePath) {
+        FilterRegistrationBean<ConsoleBasicAuth> registration = new FilterRegistrationBean<>(new ConsoleBasicAuth(credentials));
+        registration.addUrlPatterns(base(basePath) + "/deliveries", base(basePath) + "/deliveries/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+        return registration;
+    }
+
     private static String[] consolePaths(String basePath) {
-        String base = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
-        return new String[] {base + "/hawtio", base + "/hawtio/*", base + "/jolokia", base + "/jolokia/*"};
+        String base = base(basePath);
+        return new String[] {base + "/hawtio", base + "/hawtio/*", base + "/jolokia", base + "/jolokia/*",
+            base + "/deliveries", base + "/deliveries/*"};
+    }
+
+    private static String base(String basePath) {
+        return basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
     }
 
     /** A ServletContextInitializer that runs before the others (Hawtio's listener is registered by one). */

@@ -1,10 +1,13 @@
 package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerHealth;
+import io.mailgateway.console.DeliveriesEndpoint;
 import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.QueueMetrics;
 import io.mailgateway.console.SmartHostHealth;
 import io.mailgateway.delivery.DeliveryCounters;
+import io.mailgateway.mail.MailSpool;
+import io.mailgateway.delivery.DeliveryTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Clock;
@@ -22,10 +25,18 @@ public class ConsoleConfiguration {
 
     @Bean(destroyMethod = "close")
     MailQueue mailQueue(EmbeddedActiveMQ broker, ConnectionFactory connectionFactory, DeliveryCounters counters,
-                        GatewayProperties properties, Clock clock, MeterRegistry registry) throws Exception {
-        MailQueue queue = new MailQueue(broker, connectionFactory, counters, properties.getDataDir(), clock).register();
+                        MailSpool spool, GatewayProperties properties, Clock clock, MeterRegistry registry)
+            throws Exception {
+        MailQueue queue = new MailQueue(broker, connectionFactory, counters, spool, properties.getDataDir(), clock)
+            .register();
         QueueMetrics.register(registry, queue);
         return queue;
+    }
+
+    /** {@code /actuator/deliveries/{queueId}}, read by send-test. */
+    @Bean
+    DeliveriesEndpoint deliveriesEndpoint(DeliveryTrail trail) {
+        return new DeliveriesEndpoint(trail);
     }
 
     /** Health component "broker". */

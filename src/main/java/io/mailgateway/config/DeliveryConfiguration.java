@@ -1,20 +1,33 @@
 package io.mailgateway.config;
 
+import io.mailgateway.delivery.Bounces;
 import io.mailgateway.delivery.CaptureTransport;
 import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.delivery.DeliveryOutcome;
 import io.mailgateway.delivery.DeliverySteps;
+import io.mailgateway.delivery.DeliveryTrail;
 import io.mailgateway.delivery.EnvelopeMailSender;
 import io.mailgateway.delivery.RetrySchedule;
+import io.mailgateway.delivery.MxTransport;
 import io.mailgateway.delivery.SmartHostTransport;
 import io.mailgateway.delivery.Transport;
+import io.mailgateway.delivery.mx.MxResolver;
+import io.mailgateway.delivery.routing.DomainRoutes;
+import io.mailgateway.delivery.routing.FailoverTransport;
+import io.mailgateway.delivery.routing.RoutingTransport;
+import io.mailgateway.delivery.bounce.BounceComposer;
+import io.mailgateway.mail.MailSpool;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Chooses the transport from {@code gateway.delivery.mode} and wires the delivery route's beans. */
+/** Builds the next hops from gateway.delivery (mode, smart hosts, routes, MX) and wires the delivery route's beans. */
 @Configuration(proxyBeanMethods = false)
 public class DeliveryConfiguration {
 
@@ -25,21 +38,114 @@ public class DeliveryConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * The next hops: the default one from gateway.delivery.mode, the smart hosts by name (each wrapped with
+     * its failover when it has one), and gateway.delivery.routes choosing among them per recipient domain.
+     */
     @Bean
-    Transport transport(GatewayProperties properties, GatewayHostname hostname, Clock clock) {
+    RoutingTransport transport(GatewayProperties properties, GatewayHostname hostname, Clock clock) throws Exception {
         GatewayProperties.Delivery delivery = properties.getDelivery();
-        Transport transport = switch (delivery.effectiveMode()) {
-            case CAPTURE -> new CaptureTransport(properties.getDataDir().resolve("outbox"), clock);
-            case SMARTHOST -> new SmartHostTransport(delivery.getSmarthost(), delivery, hostname.name(), clock);
-            case MX -> throw new IllegalStateException("gateway.delivery.mode=mx is not implemented yet");
+        List<String> problems = delivery.unknownSmartHostReferences();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems));
+        }
+        NextHops hops = new NextHops(properties, hostname.name(), clock);
+        Transport fallback = switch (delivery.effectiveMode()) {
+            case CAPTURE -> hops.capture();
+            case SMARTHOST -> hops.smartHost("");
+            case MX -> hops.mx();
         };
-        log.info("[delivery] mode {}: {}", delivery.effectiveMode().name().toLowerCase(), transport.describe());
+        DomainRoutes<Transport> routes = new DomainRoutes<>(fallback);
+        for (int i = 0; i < delivery.getRoutes().size(); i++) {
+            GatewayProperties.DomainRoute route = delivery.getRoutes().get(i);
+            Transport target = route.smartHostName() != null ? hops.smartHost(route.smartHostName())
+                : route.getVia().equals("mx") ? hops.mx() : hops.capture();
+            for (String domain : route.getDomains()) {
+                try {
+                    routes.add(domain, target);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("gateway.delivery.routes[" + i + "]: " + e.getMessage());
+                }
+            }
+            log.info("[delivery] route {} via {}", String.join(", ", route.getDomains()), target.describe());
+        }
+        RoutingTransport transport = new RoutingTransport(routes, fallback, hops.created());
+        log.info("[delivery] mode {}: {}", delivery.effectiveMode().name().toLowerCase(), fallback.describe());
         return transport;
+    }
+
+    /** Builds each next hop once, on first use, so that unused ones open nothing. */
+    private static final class NextHops {
+        private final GatewayProperties properties;
+        private final String hostname;
+        private final Clock clock;
+        private final Map<String, SmartHostTransport> smartHosts = new LinkedHashMap<>();
+        private final Map<String, Transport> withFailover = new LinkedHashMap<>();
+        private final List<Transport> created = new ArrayList<>();
+        private Transport capture;
+        private Transport mx;
+
+        NextHops(GatewayProperties properties, String hostname, Clock clock) {
+            this.properties = properties;
+            this.hostname = hostname;
+            this.clock = clock;
+        }
+
+        Transport capture() {
+            if (capture == null) {
+                capture = register(new CaptureTransport(properties.getDataDir().resolve("outbox"), clock));
+            }
+            return capture;
+        }
+
+        Transport mx() throws Exception {
+            if (mx == null) {
+                GatewayProperties.Delivery delivery = properties.getDelivery();
+                mx = register(new MxTransport(new MxResolver(delivery.getMx()), delivery, hostname));
+            }
+            return mx;
+        }
+
+        /** "" is gateway.delivery.smarthost, any other name one of gateway.delivery.smarthosts. */
+        Transport smartHost(String name) {
+            Transport transport = withFailover.get(name);
+            if (transport == null) {
+                GatewayProperties.SmartHost config = config(name);
+                String failover = config.getFailover();
+                transport = failover == null || failover.isBlank() ? raw(name)
+                    : new FailoverTransport(raw(name), raw(failover));
+                withFailover.put(name, transport);
+            }
+            return transport;
+        }
+
+        private SmartHostTransport raw(String name) {
+            SmartHostTransport transport = smartHosts.get(name);
+            if (transport == null) {
+                transport = new SmartHostTransport(name, config(name), properties.getDelivery(), hostname, clock);
+                smartHosts.put(name, transport);
+                register(transport);
+            }
+            return transport;
+        }
+
+        private GatewayProperties.SmartHost config(String name) {
+            return name.isEmpty() ? properties.getDelivery().getSmarthost() : properties.getDelivery().getSmarthosts().get(name);
+        }
+
+        private <T extends Transport> T register(T transport) {
+            created.add(transport);
+            return transport;
+        }
+
+        List<Transport> created() {
+            return created;
+        }
     }
 
     /** Referenced by routes/deliver.yaml as {@code javaMailSender=#envelopeMailSender}. */
     @Bean
-    EnvelopeMailSender envelopeMailSender(Transport transport) {
+    EnvelopeMailSender envelopeMailSender(RoutingTransport transport) {
         return new EnvelopeMailSender(transport);
     }
 
@@ -48,12 +154,29 @@ public class DeliveryConfiguration {
         return new DeliveryCounters(registry);
     }
 
+    /** The recent attempts by queue id, for send-test (/actuator/deliveries/{queueId}). */
+    @Bean
+    DeliveryTrail deliveryTrail() {
+        return new DeliveryTrail();
+    }
+
     /** Referenced by routes/deliver.yaml. */
     @Bean
     DeliverySteps deliverySteps(EnvelopeMailSender envelopeMailSender, GatewayProperties properties, Clock clock,
-                                DeliveryCounters counters) {
+                                DeliveryCounters counters, Bounces bounces, MailSpool spool, DeliveryTrail trail) {
         GatewayProperties.Retry retry = properties.getDelivery().getRetry();
         RetrySchedule schedule = new RetrySchedule(retry.getInitialDelay(), retry.getMaxDelay(), retry.getMaxLifetime());
-        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), clock, counters);
+        return new DeliverySteps(envelopeMailSender, new DeliveryOutcome(schedule), bounces, clock, counters, spool, trail);
+    }
+
+    @Bean
+    Bounces bounces(GatewayProperties properties, GatewayHostname hostname) {
+        GatewayProperties.Bounces config = properties.getDelivery().getBounces();
+        Bounces.Settings settings = new Bounces.Settings(config.isEnabled(), config.postmasterOrNull(),
+            config.getDelayWarningAfter(), properties.getDelivery().getRetry().getMaxLifetime());
+        log.info("[bounce] notifications {}{}{}", config.isEnabled() ? "on" : "off",
+            config.isEnabled() && settings.postmaster() != null ? ", copies to " + settings.postmaster() : "",
+            config.isEnabled() && settings.delayWarningAfter() != null ? ", delay warning after " + settings.delayWarningAfter() : "");
+        return new Bounces(settings, new BounceComposer(hostname.name()));
     }
 }

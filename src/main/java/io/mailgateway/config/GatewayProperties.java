@@ -10,7 +10,9 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -55,6 +57,9 @@ public class GatewayProperties {
     @Valid
     private final Console console = new Console();
 
+    @Valid
+    private final Doctor doctor = new Doctor();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -65,6 +70,7 @@ public class GatewayProperties {
     public Pickup getPickup() { return pickup; }
     public Jms getJms() { return jms; }
     public Console getConsole() { return console; }
+    public Doctor getDoctor() { return doctor; }
 
     /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
     public List<Path> pickupDirs() {
@@ -211,12 +217,25 @@ public class GatewayProperties {
     public enum TlsMode { NONE, STARTTLS, STARTTLS_REQUIRED, IMPLICIT }
 
     public static class Delivery {
-        /** Empty: {@code smarthost} when a smart host is set, otherwise {@code capture}. */
+        /**
+         * Where recipients go that no route in {@code routes} matches. Empty: {@code smarthost} when a smart
+         * host is set, otherwise {@code capture}.
+         */
         private DeliveryMode mode;
         @Valid
         private final SmartHost smarthost = new SmartHost();
+        /** More smart hosts by name, for routes ({@code via: smarthost:NAME}) and failover. */
+        @Valid
+        private Map<String, SmartHost> smarthosts = new LinkedHashMap<>();
+        /** Per-domain next hops, like Postfix's transport_maps. */
+        @Valid
+        private List<DomainRoute> routes = new ArrayList<>();
+        @Valid
+        private final Mx mx = new Mx();
         @Valid
         private final Retry retry = new Retry();
+        @Valid
+        private final Bounces bounces = new Bounces();
         /** Parallel deliveries; each keeps its own connection to the next hop open between messages. */
         @Min(1) @Max(64)
         private int concurrency = 4;
@@ -231,30 +250,212 @@ public class GatewayProperties {
             if (mode != null) {
                 return mode;
             }
-            return smarthost.getHost() == null || smarthost.getHost().isBlank()
-                ? DeliveryMode.CAPTURE : DeliveryMode.SMARTHOST;
+            return smarthost.isConfigured() ? DeliveryMode.SMARTHOST : DeliveryMode.CAPTURE;
         }
 
         @AssertTrue(message = "gateway.delivery.smarthost.host must be set when gateway.delivery.mode=smarthost")
         public boolean isSmartHostSetWhenRequired() {
-            return mode != DeliveryMode.SMARTHOST || (smarthost.getHost() != null && !smarthost.getHost().isBlank());
+            return mode != DeliveryMode.SMARTHOST || smarthost.isConfigured();
         }
 
-        @AssertTrue(message = "gateway.delivery.mode=mx is not implemented yet (issue 7); use capture or smarthost")
-        public boolean isModeImplemented() {
-            return mode != DeliveryMode.MX;
+        /**
+         * What is wrong with the smart host names routes and failovers refer to, one message per problem naming
+         * the key; checked at start by DeliveryConfiguration (a bean-validation message could not name the key).
+         */
+        public List<String> unknownSmartHostReferences() {
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < routes.size(); i++) {
+                DomainRoute route = routes.get(i);
+                String name = route.smartHostName();
+                if (name != null && !name.isEmpty() && !smarthosts.containsKey(name)) {
+                    problems.add("gateway.delivery.routes[" + i + "].via: no smart host named '" + name
+                        + "' in gateway.delivery.smarthosts");
+                }
+                if (route.smartHostName() != null && name.isEmpty() && !smarthost.isConfigured()) {
+                    problems.add("gateway.delivery.routes[" + i + "].via: smarthost, but gateway.delivery.smarthost.host is not set");
+                }
+            }
+            checkFailover("gateway.delivery.smarthost", null, smarthost, problems);
+            smarthosts.forEach((name, host) -> {
+                if (!host.isConfigured()) {
+                    problems.add("gateway.delivery.smarthosts." + name + ".host must be set");
+                }
+                checkFailover("gateway.delivery.smarthosts." + name, name, host, problems);
+            });
+            return problems;
+        }
+
+        private void checkFailover(String key, String name, SmartHost host, List<String> problems) {
+            String failover = host.getFailover();
+            if (failover == null || failover.isBlank()) {
+                return;
+            }
+            if (!smarthosts.containsKey(failover)) {
+                problems.add(key + ".failover: no smart host named '" + failover + "' in gateway.delivery.smarthosts");
+            } else if (failover.equals(name)) {
+                problems.add(key + ".failover: a smart host cannot fail over to itself");
+            }
+        }
+
+        @AssertTrue(message = "gateway.delivery.bounces.delay-warning-after must be shorter than gateway.delivery.retry.max-lifetime"
+            + " (mail that old is dead-lettered, so the warning would never be sent)")
+        public boolean isDelayWarningBeforeLifetimeEnds() {
+            Duration warnAfter = bounces.getDelayWarningAfter();
+            return warnAfter == null || retry.getMaxLifetime() == null || warnAfter.compareTo(retry.getMaxLifetime()) < 0;
         }
 
         public DeliveryMode getMode() { return mode; }
         public void setMode(DeliveryMode mode) { this.mode = mode; }
         public SmartHost getSmarthost() { return smarthost; }
+        public Map<String, SmartHost> getSmarthosts() { return smarthosts; }
+        public void setSmarthosts(Map<String, SmartHost> smarthosts) { this.smarthosts = smarthosts; }
+        public List<DomainRoute> getRoutes() { return routes; }
+        public void setRoutes(List<DomainRoute> routes) { this.routes = routes; }
+        public Mx getMx() { return mx; }
         public Retry getRetry() { return retry; }
+        public Bounces getBounces() { return bounces; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public Duration getConnectTimeout() { return connectTimeout; }
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
         public Duration getReadTimeout() { return readTimeout; }
         public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
+    }
+
+    /**
+     * One per-domain route: recipients in {@code domains} go {@code via} a particular next hop. A domain is
+     * {@code example.com} (that domain only) or {@code *.example.com} (its subdomains only).
+     */
+    public static class DomainRoute {
+        @NotEmpty
+        private List<@jakarta.validation.constraints.Pattern(regexp = "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?",
+            message = "a domain like example.com or *.example.com") String> domains = new ArrayList<>();
+        /** {@code smarthost} (the main one), {@code smarthost:NAME}, {@code mx} or {@code capture}. */
+        @NotBlank
+        @jakarta.validation.constraints.Pattern(regexp = "smarthost(:[A-Za-z0-9_-]+)?|mx|capture",
+            message = "via must be smarthost, smarthost:NAME, mx or capture")
+        private String via;
+
+        /** "" for the main smart host, the name for smarthost:NAME, null when the route is not a smart host. */
+        public String smartHostName() {
+            if (via == null || !via.startsWith("smarthost")) {
+                return null;
+            }
+            return via.equals("smarthost") ? "" : via.substring("smarthost:".length());
+        }
+
+        public List<String> getDomains() { return domains; }
+        public void setDomains(List<String> domains) { this.domains = domains; }
+        public String getVia() { return via; }
+        public void setVia(String via) { this.via = via; }
+    }
+
+    /**
+     * OAuth2 for a smart host that no longer takes passwords (Microsoft 365, Gmail): the gateway gets an access
+     * token from the token endpoint, keeps it until shortly before it expires, and logs in with AUTH XOAUTH2.
+     * Client credentials (Microsoft 365: client-id, client-secret, scope) or, when refresh-token is set, the
+     * refresh-token grant (Google).
+     */
+    public static class OAuth2 {
+        /** e.g. https://login.microsoftonline.com/TENANT/oauth2/v2.0/token or https://oauth2.googleapis.com/token */
+        private java.net.URI tokenEndpoint;
+        private String clientId;
+        /** Only from configuration or the environment; never logged. */
+        private String clientSecret;
+        /** Microsoft 365: https://outlook.office365.com/.default; Google: none (the refresh token carries it). */
+        private String scope;
+        /** Only from configuration or the environment; never logged. Set: refresh-token grant. */
+        private String refreshToken;
+        @NotNull
+        private Duration timeout = Duration.ofSeconds(30);
+
+        public boolean isConfigured() {
+            return tokenEndpoint != null;
+        }
+
+        @AssertTrue(message = "oauth2.token-endpoint must be https (http only to a loopback address), and client-id must be set")
+        public boolean isEndpointSafe() {
+            if (tokenEndpoint == null) {
+                return true;
+            }
+            String host = tokenEndpoint.getHost();
+            boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+            return clientId != null && !clientId.isBlank()
+                && ("https".equalsIgnoreCase(tokenEndpoint.getScheme()) || "http".equalsIgnoreCase(tokenEndpoint.getScheme()) && loopback);
+        }
+
+        public java.net.URI getTokenEndpoint() { return tokenEndpoint; }
+        public void setTokenEndpoint(java.net.URI tokenEndpoint) { this.tokenEndpoint = tokenEndpoint; }
+        public String getClientId() { return clientId; }
+        public void setClientId(String clientId) { this.clientId = clientId; }
+        public String getClientSecret() { return clientSecret; }
+        public void setClientSecret(String clientSecret) { this.clientSecret = clientSecret; }
+        public String getScope() { return scope; }
+        public void setScope(String scope) { this.scope = scope; }
+        public String getRefreshToken() { return refreshToken; }
+        public void setRefreshToken(String refreshToken) { this.refreshToken = refreshToken; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    }
+
+    /** Direct delivery to the recipients' MX servers (RFC 5321 §5.1). */
+    public static class Mx {
+        /**
+         * DNS servers to ask, {@code host} or {@code host:port}; empty = the system's resolvers. Point it at an
+         * internal resolver for split-horizon DNS.
+         */
+        @NotNull
+        private List<String> dnsServers = new ArrayList<>();
+        /** A DNS query that takes longer is a temporary failure (the mail is deferred). */
+        @NotNull
+        private Duration dnsTimeout = Duration.ofSeconds(10);
+        /** The port MX servers listen on; 25 everywhere on the internet (tests use another). */
+        @Min(1) @Max(65535)
+        private int port = 25;
+        /** STARTTLS when the server offers it, without certificate checks (Postfix's "may"); {@code false}: never. */
+        private boolean opportunisticTls = true;
+
+        public List<String> getDnsServers() { return dnsServers; }
+        public void setDnsServers(List<String> dnsServers) { this.dnsServers = dnsServers; }
+        public Duration getDnsTimeout() { return dnsTimeout; }
+        public void setDnsTimeout(Duration dnsTimeout) { this.dnsTimeout = dnsTimeout; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public boolean isOpportunisticTls() { return opportunisticTls; }
+        public void setOpportunisticTls(boolean opportunisticTls) { this.opportunisticTls = opportunisticTls; }
+    }
+
+    /**
+     * How much one smart host may be sent, as providers limit it (Microsoft 365: 30 messages a minute and
+     * 10,000 recipients a day). Mail beyond a limit waits in the queue, deferred with the reason; it is never
+     * refused. Counted in this gateway's memory since its start.
+     */
+    public static class RateLimit {
+        /** At most this many messages per {@code per}; 0 = no limit. */
+        @Min(0)
+        private int messages;
+        @NotNull
+        private Duration per = Duration.ofMinutes(1);
+        /** At most this many recipients per {@code recipients-per}; 0 = no limit. */
+        @Min(0)
+        private int recipients;
+        @NotNull
+        private Duration recipientsPer = Duration.ofDays(1);
+
+        @AssertTrue(message = "rate-limit.per and rate-limit.recipients-per must be positive")
+        public boolean isPeriodPositive() {
+            return per != null && recipientsPer != null && !per.isNegative() && !per.isZero()
+                && !recipientsPer.isNegative() && !recipientsPer.isZero();
+        }
+
+        public int getMessages() { return messages; }
+        public void setMessages(int messages) { this.messages = messages; }
+        public Duration getPer() { return per; }
+        public void setPer(Duration per) { this.per = per; }
+        public int getRecipients() { return recipients; }
+        public void setRecipients(int recipients) { this.recipients = recipients; }
+        public Duration getRecipientsPer() { return recipientsPer; }
+        public void setRecipientsPer(Duration recipientsPer) { this.recipientsPer = recipientsPer; }
     }
 
     public static class SmartHost {
@@ -272,6 +473,31 @@ public class GatewayProperties {
         /** Close a pooled connection that has been idle this long instead of reusing it. */
         @NotNull
         private Duration maxIdle = Duration.ofSeconds(30);
+        /**
+         * A smart host in {@code gateway.delivery.smarthosts} to use when this one refuses connections, cannot
+         * be reached or answers 4xx (421 busy, 451...).
+         */
+        private String failover;
+        @Valid
+        private final RateLimit rateLimit = new RateLimit();
+        /** AUTH XOAUTH2 with a token from an OAuth2 token endpoint, instead of the password. */
+        @Valid
+        private final OAuth2 oauth2 = new OAuth2();
+
+        @AssertTrue(message = "oauth2 needs the mailbox as username (the XOAUTH2 user)")
+        public boolean isOAuth2UserSet() {
+            return !oauth2.isConfigured() || (username != null && !username.isBlank());
+        }
+
+        public OAuth2 getOauth2() { return oauth2; }
+
+        public boolean isConfigured() {
+            return host != null && !host.isBlank();
+        }
+
+        public String getFailover() { return failover; }
+        public void setFailover(String failover) { this.failover = failover; }
+        public RateLimit getRateLimit() { return rateLimit; }
 
         public String getHost() { return host; }
         public void setHost(String host) { this.host = host; }
@@ -311,6 +537,41 @@ public class GatewayProperties {
         public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
         public Duration getMaxLifetime() { return maxLifetime; }
         public void setMaxLifetime(Duration maxLifetime) { this.maxLifetime = maxLifetime; }
+    }
+
+    /**
+     * Delivery status notifications (RFC 3464) to the envelope sender: "failed" when mail is dead-lettered,
+     * optionally one "delayed" when a deferral first crosses {@code delay-warning-after}. Never for the null
+     * sender {@code <>} or for a notification itself, so a notification can never cause another one.
+     */
+    public static class Bounces {
+        private boolean enabled = true;
+        /**
+         * Also an envelope recipient of every failure notification (not of delay warnings): the same bytes,
+         * so the postmaster sees what the sender saw. Empty: nobody.
+         */
+        @jakarta.validation.constraints.Pattern(regexp = "|[^\\s<>@\"(),;:]+@[A-Za-z0-9.-]+",
+            message = "gateway.delivery.bounces.postmaster must be a plain address like postmaster@example.com")
+        private String postmaster;
+        /** Send one "delayed" notification when mail is still deferred this long after intake. Empty: never. */
+        private Duration delayWarningAfter;
+
+        @AssertTrue(message = "gateway.delivery.bounces.delay-warning-after must be positive when set")
+        public boolean isDelayWarningPositive() {
+            return delayWarningAfter == null || (!delayWarningAfter.isNegative() && !delayWarningAfter.isZero());
+        }
+
+        /** The postmaster address, or null when none is configured (empty counts as none). */
+        public String postmasterOrNull() {
+            return postmaster == null || postmaster.isBlank() ? null : postmaster.trim();
+        }
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getPostmaster() { return postmaster; }
+        public void setPostmaster(String postmaster) { this.postmaster = postmaster; }
+        public Duration getDelayWarningAfter() { return delayWarningAfter; }
+        public void setDelayWarningAfter(Duration delayWarningAfter) { this.delayWarningAfter = delayWarningAfter; }
     }
 
     public static class Broker {
@@ -516,5 +777,14 @@ public class GatewayProperties {
         public List<String> getAllowedOrigins() { return allowedOrigins; }
         public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
         public Auth getLogin() { return login; }
+    }
+
+    /** The short {@code doctor} run logged after start (data folder, disk, smart host path). */
+    public static class Doctor {
+        /** Runs in the background once the gateway is up; never delays or fails the start. */
+        private boolean atStart = true;
+
+        public boolean isAtStart() { return atStart; }
+        public void setAtStart(boolean atStart) { this.atStart = atStart; }
     }
 }

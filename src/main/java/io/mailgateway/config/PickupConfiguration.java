@@ -2,6 +2,7 @@ package io.mailgateway.config;
 
 import io.mailgateway.envelope.EnvelopeComposer;
 import io.mailgateway.envelope.EnvelopeReader;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.pickup.EmlReader;
 import io.mailgateway.pickup.PickupFileFilter;
 import io.mailgateway.pickup.PickupIntake;
@@ -47,17 +48,17 @@ public class PickupConfiguration {
     }
 
     @Bean
-    EnvelopeComposer envelopeComposer() {
-        return new EnvelopeComposer();
+    EnvelopeComposer envelopeComposer(MailSpool spool) {
+        return new EnvelopeComposer(spool);
     }
 
     /** Referenced by routes/pickup.yaml. */
     @Bean
     PickupIntake pickupIntake(GatewayProperties properties, ReportRules rules, OutboundQueue queue,
                               GatewayHostname hostname, EnvelopeReader envelopeReader,
-                              EnvelopeComposer envelopeComposer, Clock clock) {
+                              EnvelopeComposer envelopeComposer, MailSpool spool, Clock clock) {
         return new PickupIntake(properties.getPickup(), rules, queue, hostname.name(), envelopeReader,
-            envelopeComposer, new EmlReader(), clock);
+            envelopeComposer, new EmlReader(), spool, clock);
     }
 
     @Bean

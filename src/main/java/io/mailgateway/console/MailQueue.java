@@ -2,16 +2,18 @@ package io.mailgateway.console;
 
 import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.files.AtomicFiles;
+import io.mailgateway.mail.MailContent;
+import io.mailgateway.mail.MailSpool;
+import io.mailgateway.queue.MailBodies;
 import io.mailgateway.queue.MailProperties;
 import io.mailgateway.queue.QueueNames;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +22,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import javax.management.ObjectName;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.message.LargeBodyReader;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -36,7 +43,9 @@ import org.springframework.jms.core.JmsTemplate;
  * {@link MailQueueMXBean} over the embedded broker. Listings and counts read the broker's queues
  * directly (deferred mail is scheduled, which JMS browsing does not show); retrying moves a dead letter
  * in one local JMS transaction (consume it from mail.dead by its id, send a fresh copy with its attempts
- * reset to mail.outbound, commit), so a crash in between neither loses nor doubles it.
+ * reset to mail.outbound, commit), so a crash in between neither loses nor doubles it. Bodies are streamed
+ * (a large one through a spool file when retried, straight into the export file when exported), never held
+ * whole in the heap.
  */
 public final class MailQueue implements MailQueueMXBean, AutoCloseable {
 
@@ -47,17 +56,19 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
     private final EmbeddedActiveMQ broker;
     private final JmsTemplate jms;
     private final DeliveryCounters counters;
+    private final MailSpool spool;
     private final Path exportDir;
     private final Clock clock;
     private ObjectName registered;
 
     public MailQueue(EmbeddedActiveMQ broker, jakarta.jms.ConnectionFactory connectionFactory,
-                     DeliveryCounters counters, Path dataDir, Clock clock) {
+                     DeliveryCounters counters, MailSpool spool, Path dataDir, Clock clock) {
         this.broker = broker;
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
         this.jms.setReceiveTimeout(2_000);
         this.counters = counters;
+        this.spool = spool;
         this.exportDir = dataDir.resolve("export");
         this.clock = clock;
     }
@@ -167,28 +178,59 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
     @Override
     public String export(String queueId) {
         requireId(queueId);
-        byte[] content = jms.browseSelected(QueueNames.DEAD, selector(queueId), (session, browser) -> {
-            Enumeration<?> messages = browser.getEnumeration();
-            return messages.hasMoreElements() ? exported((Message) messages.nextElement()) : null;
-        });
-        if (content == null) {
-            content = queue(QueueNames.OUTBOUND).getScheduledMessages().stream()
-                .map(MessageReference::getMessage)
-                .filter(m -> queueId.equals(m.getStringProperty(MailProperties.QUEUE_ID)))
-                .findFirst().map(MailQueue::exported).orElse(null);
-        }
-        if (content == null) {
-            return "no dead or deferred mail " + queueId;
-        }
         try {
             Files.createDirectories(exportDir);
             Path target = exportDir.resolve(queueId + ".eml");
-            AtomicFiles.replace(target, content, PosixFilePermissions.fromString("rw-------"), temp -> { });
+            Boolean exported = jms.browseSelected(QueueNames.DEAD, selector(queueId), (session, browser) -> {
+                Enumeration<?> messages = browser.getEnumeration();
+                if (!messages.hasMoreElements()) {
+                    return false;
+                }
+                Message dead = (Message) messages.nextElement();
+                try {
+                    writeExport(target, dead.getStringProperty(MailProperties.ENVELOPE_FROM),
+                        dead.getStringProperty(MailProperties.ENVELOPE_TO), out -> MailBodies.writeTo(dead, out));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return true;
+            });
+            if (!Boolean.TRUE.equals(exported)) {
+                var deferred = queue(QueueNames.OUTBOUND).getScheduledMessages().stream()
+                    .map(MessageReference::getMessage)
+                    .filter(m -> queueId.equals(m.getStringProperty(MailProperties.QUEUE_ID)))
+                    .findFirst();
+                if (deferred.isEmpty()) {
+                    return "no dead or deferred mail " + queueId;
+                }
+                var message = deferred.get();
+                writeExport(target, message.getStringProperty(MailProperties.ENVELOPE_FROM),
+                    message.getStringProperty(MailProperties.ENVELOPE_TO), out -> writeBody(message, out));
+            }
             log.info("[console] exported {} to {}", queueId, target);
             return "exported to " + target.toAbsolutePath();
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("export " + queueId + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Body writers throw what they throw; the export turns it into one IOException. */
+    @FunctionalInterface
+    private interface BodyWriter {
+        void writeTo(OutputStream out) throws Exception;
+    }
+
+    private static void writeExport(Path target, String from, String to, BodyWriter body) throws IOException {
+        AtomicFiles.replace(target, out -> {
+            out.write(envelopeLines(from, to));
+            try {
+                body.writeTo(out);
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }, PosixFilePermissions.fromString("rw-------"), temp -> { });
     }
 
     @Override
@@ -238,23 +280,21 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
                 if (dead == null) {
                     return false;
                 }
-                BytesMessage fresh = session.createBytesMessage();
-                fresh.writeBytes(body(dead));
+                Map<String, Object> properties = new HashMap<>();
                 for (String property : List.of(MailProperties.QUEUE_ID, MailProperties.ENVELOPE_FROM,
                         MailProperties.ENVELOPE_TO, MailProperties.INTAKE, MailProperties.SUBJECT,
                         MailProperties.CLIENT_ADDRESS, MailProperties.AUTH_USER)) {
                     if (dead.propertyExists(property)) {
-                        fresh.setObjectProperty(property, dead.getObjectProperty(property));
+                        properties.put(property, dead.getObjectProperty(property));
                     }
                 }
                 // a retried mail starts afresh: no attempts, and its lifetime counts from now
-                fresh.setIntProperty(MailProperties.ATTEMPTS, 0);
-                fresh.setLongProperty(MailProperties.RECEIVED_AT, clock.millis());
-                MessageProducer producer = session.createProducer(session.createQueue(QueueNames.OUTBOUND));
-                try {
-                    producer.send(fresh);
-                } finally {
-                    producer.close();
+                properties.put(MailProperties.ATTEMPTS, 0);
+                properties.put(MailProperties.RECEIVED_AT, clock.millis());
+                try (MailContent body = MailBodies.read(dead, spool)) {
+                    MailBodies.send(session, QueueNames.OUTBOUND, body, properties);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot move dead letter " + selector + ": " + e.getMessage(), e);
                 }
                 session.commit();
                 return true;
@@ -265,43 +305,43 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
         return Boolean.TRUE.equals(moved);
     }
 
-    private static byte[] body(Message message) throws JMSException {
-        if (!(message instanceof BytesMessage bytes)) {
-            throw new IllegalStateException("not a queued mail: " + message.getClass().getSimpleName());
+    /** A server-side message's body: a large one from its file, 100 KiB at a time. */
+    private static void writeBody(org.apache.activemq.artemis.api.core.Message message, OutputStream out)
+            throws IOException, ActiveMQException {
+        ICoreMessage core = message.toCore();
+        if (!core.isLargeMessage()) {
+            var buffer = core.getReadOnlyBodyBuffer();
+            byte[] content = new byte[buffer.readableBytes()];
+            buffer.readBytes(content);
+            out.write(content);
+            return;
         }
-        byte[] content = new byte[(int) bytes.getBodyLength()];
-        bytes.readBytes(content);
-        return content;
-    }
-
-    private static byte[] exported(Message message) {
-        try {
-            return withEnvelope(message.getStringProperty(MailProperties.ENVELOPE_FROM),
-                message.getStringProperty(MailProperties.ENVELOPE_TO), body(message));
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
+        try (LargeBodyReader reader = core.getLargeBodyReader()) {
+            reader.open();
+            ByteBuffer chunk = ByteBuffer.allocate(100 * 1024);
+            for (long left = reader.getSize(); left > 0; ) {
+                chunk.clear();
+                if (left < chunk.capacity()) {
+                    chunk.limit((int) left);
+                }
+                int n = reader.readInto(chunk);
+                if (n <= 0) {
+                    throw new IOException("large message body ended " + left + " bytes early");
+                }
+                out.write(chunk.array(), 0, n);
+                left -= n;
+            }
         }
     }
 
-    private static byte[] exported(org.apache.activemq.artemis.api.core.Message message) {
-        var buffer = message.toCore().getReadOnlyBodyBuffer();
-        byte[] content = new byte[buffer.readableBytes()];
-        buffer.readBytes(content);
-        return withEnvelope(message.getStringProperty(MailProperties.ENVELOPE_FROM),
-            message.getStringProperty(MailProperties.ENVELOPE_TO), content);
-    }
-
-    private static byte[] withEnvelope(String from, String to, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 256);
+    private static byte[] envelopeLines(String from, String to) {
         StringBuilder envelope = new StringBuilder("X-Envelope-From: <").append(from == null ? "" : from).append(">\r\n");
         for (String recipient : (to == null ? "" : to).split("\n")) {
             if (!recipient.isEmpty()) {
                 envelope.append("X-Envelope-To: <").append(recipient).append(">\r\n");
             }
         }
-        out.writeBytes(envelope.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(content);
-        return out.toByteArray();
+        return envelope.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static MailSummary summary(org.apache.activemq.artemis.api.core.Message m) {

@@ -49,7 +49,7 @@ public final class CaptureTransport implements Transport {
                     envelope.append("X-Envelope-To: <").append(recipient).append(">\r\n");
                 }
                 out.write(envelope.toString().getBytes(StandardCharsets.UTF_8));
-                out.write(mail.content());
+                mail.content().writeTo(out);
                 out.flush();
                 channel.force(true);
             }

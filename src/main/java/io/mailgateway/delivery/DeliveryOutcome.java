@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Decides what becomes of a mail after one attempt, per recipient: delivered recipients are done and never
  * sent again; failed ones (5xx) become a dead letter; deferred ones are rescheduled with backoff, or become
- * a dead letter "expired after N attempts" once the mail has outlived {@code max-lifetime}.
+ * a dead letter "expired after N attempts" once the mail has outlived {@code max-lifetime}. Recipients a
+ * rate limit held back wait until the time the limit gave, without counting an attempt.
  */
 public final class DeliveryOutcome {
 
@@ -32,7 +33,26 @@ public final class DeliveryOutcome {
         failedByReason.forEach((reason, recipients) ->
             followUps.add(FollowUp.dead(mail.failed(recipients, reason), now)));
 
-        List<RecipientResult> deferred = report.with(RecipientResult.Status.DEFERRED);
+        List<RecipientResult> deferred = new ArrayList<>();
+        Map<Instant, List<RecipientResult>> postponedUntil = new LinkedHashMap<>();
+        for (RecipientResult result : report.with(RecipientResult.Status.DEFERRED)) {
+            if (result.postponed()) {
+                postponedUntil.computeIfAbsent(result.notBefore(), t -> new ArrayList<>()).add(result);
+            } else {
+                deferred.add(result);
+            }
+        }
+        // held back by a rate limit: no attempt was made, so none is counted, but the lifetime still holds
+        postponedUntil.forEach((notBefore, held) -> {
+            List<String> recipients = held.stream().map(RecipientResult::recipient).toList();
+            String reason = held.get(0).reply();
+            if (schedule.expired(mail.trace().receivedAt(), now)) {
+                followUps.add(FollowUp.dead(mail.failed(recipients, "expired while held back: " + reason), now));
+            } else {
+                followUps.add(FollowUp.retry(mail.postponed(recipients, reason, notBefore)));
+            }
+        });
+
         if (!deferred.isEmpty()) {
             List<String> recipients = deferred.stream().map(RecipientResult::recipient).toList();
             String error = String.join("; ", new LinkedHashSet<>(deferred.stream().map(RecipientResult::reply).toList()));

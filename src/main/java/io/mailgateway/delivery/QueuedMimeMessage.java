@@ -12,7 +12,7 @@ import java.io.OutputStream;
 /**
  * The body Camel Mail's producer hands to our {@link EnvelopeMailSender}: a {@link MimeMessage} (which the
  * producer passes through untouched) that wraps the queued mail. Only the header section is parsed, for
- * Camel's Message-ID header; writing it out writes the stored bytes, never a re-serialisation. The sender
+ * Camel's Message-ID header; writing it out streams the stored bytes, never a re-serialisation. The sender
  * leaves the per-recipient result here for the route's next step.
  */
 public final class QueuedMimeMessage extends MimeMessage {
@@ -23,7 +23,7 @@ public final class QueuedMimeMessage extends MimeMessage {
     public QueuedMimeMessage(Session session, QueuedMail mail) throws MessagingException {
         super(session);
         this.mail = mail;
-        this.headers = new InternetHeaders(new ByteArrayInputStream(mail.content()));
+        this.headers = new InternetHeaders(new ByteArrayInputStream(mail.content().head()));
     }
 
     public QueuedMail mail() {
@@ -41,12 +41,12 @@ public final class QueuedMimeMessage extends MimeMessage {
 
     @Override
     public void writeTo(OutputStream out, String[] ignoreList) throws IOException {
-        out.write(mail.content());
+        mail.content().writeTo(out);
     }
 
     @Override
     public int getSize() {
-        return mail.content().length;
+        return (int) Math.min(mail.content().size(), Integer.MAX_VALUE);
     }
 
     @Override

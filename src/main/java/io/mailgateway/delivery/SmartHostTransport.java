@@ -6,17 +6,15 @@ import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.KeyStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,10 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
     /** A connection used this recently is assumed alive; older ones get a NOOP first. */
     private static final Duration TRUST_WITHOUT_NOOP = Duration.ofSeconds(2);
 
+    private final String name;
     private final GatewayProperties.SmartHost config;
+    private final SendRateLimit rateLimit;
+    private final OAuth2Tokens oauth2;
     private final Session session;
     private final boolean implicitTls;
     private final String peer;
@@ -47,7 +48,18 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     public SmartHostTransport(GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
                               String localHostname, Clock clock) {
+        this("", config, delivery, localHostname, clock);
+    }
+
+    /**
+     * @param name the smart host's name in gateway.delivery.smarthosts, or "" for gateway.delivery.smarthost
+     */
+    public SmartHostTransport(String name, GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
+                              String localHostname, Clock clock) {
+        this.name = name;
         this.config = config;
+        this.rateLimit = new SendRateLimit(config.getRateLimit());
+        this.oauth2 = config.getOauth2().isConfigured() ? new OAuth2Tokens(config.getOauth2(), clock) : null;
         this.implicitTls = config.getTls() == TlsMode.IMPLICIT;
         this.peer = config.getHost() + ":" + config.getPort();
         this.clock = clock;
@@ -56,6 +68,26 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     @Override
     public DeliveryReport deliver(QueuedMail mail) {
+        if (!rateLimit.limited()) {
+            return deliverNow(mail);
+        }
+        List<String> recipients = mail.envelope().recipients();
+        SendRateLimit.Admission admission = rateLimit.admit(recipients.size(), clock.instant());
+        int admitted = admission.recipients();
+        if (admitted == recipients.size()) {
+            return deliverNow(mail);
+        }
+        List<RecipientResult> results = new ArrayList<>();
+        if (admitted > 0) {
+            results.addAll(deliverNow(mail.forRecipients(recipients.subList(0, admitted))).results());
+        }
+        for (String recipient : recipients.subList(admitted, recipients.size())) {
+            results.add(RecipientResult.postponed(recipient, admission.reason() + " (" + peer + ")", admission.notBefore()));
+        }
+        return new DeliveryReport(results);
+    }
+
+    private DeliveryReport deliverNow(QueuedMail mail) {
         boolean reused = current.get() != null;
         Attempt attempt = deliverOnce(mail);
         if (reused && attempt.brokenBeforeData()) {
@@ -76,6 +108,10 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         } catch (AuthenticationFailedException e) {
             return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
                 "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e)), false);
+        } catch (IOException e) {
+            // the OAuth2 token endpoint failed: nothing was sent, the mail waits for the next attempt
+            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                e.getMessage()), false);
         } catch (MessagingException e) {
             return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
                 "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e)), false);
@@ -89,7 +125,7 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         return new Attempt(report, connection.brokenBeforeData());
     }
 
-    private SmtpConnection connection() throws MessagingException {
+    private SmtpConnection connection() throws MessagingException, IOException {
         Pooled pooled = current.get();
         current.remove();
         if (pooled != null) {
@@ -102,8 +138,9 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         }
         SmtpConnection connection = new SmtpConnection(session, implicitTls, peer);
         boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
-        connection.connect(config.getHost(), config.getPort(),
-            auth ? config.getUsername() : null, auth ? config.getPassword() : null);
+        // with OAuth2 the "password" Jakarta Mail's XOAUTH2 sends is the access token
+        String secret = oauth2 != null ? oauth2.token() : config.getPassword();
+        connection.connect(config.getHost(), config.getPort(), auth ? config.getUsername() : null, auth ? secret : null);
         open.add(connection);
         log.debug("[delivery] connected to {}", peer);
         return connection;
@@ -120,7 +157,8 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     @Override
     public String describe() {
-        return "smarthost " + peer + " " + config.getTls().name().toLowerCase().replace('_', '-');
+        return "smarthost " + (name.isEmpty() ? "" : name + " ") + peer + " "
+            + config.getTls().name().toLowerCase().replace('_', '-');
     }
 
     /** Closes every pooled connection (QUIT) at shutdown. */
@@ -140,30 +178,19 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         properties.put(p + "quitwait", "false");
         boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
         properties.put(p + "auth", String.valueOf(auth));
+        if (config.getOauth2().isConfigured()) {
+            properties.put(p + "auth.mechanisms", "XOAUTH2");
+            // Jakarta Mail leaves XOAUTH2 off unless asked: it needs a token where a password would go
+            properties.put(p + "auth.xoauth2.disable", "false");
+        }
         properties.put(p + "starttls.enable",
             String.valueOf(config.getTls() == TlsMode.STARTTLS || config.getTls() == TlsMode.STARTTLS_REQUIRED));
         properties.put(p + "starttls.required", String.valueOf(config.getTls() == TlsMode.STARTTLS_REQUIRED));
         properties.put(p + "ssl.checkserveridentity", "true");
         properties.put(p + "ssl.protocols", "TLSv1.3 TLSv1.2");
         if (config.getTrustStore() != null) {
-            properties.put(p + "ssl.socketFactory", trustStoreContext(config).getSocketFactory());
+            properties.put(p + "ssl.socketFactory", SmartHostTrust.trustStoreContext(config).getSocketFactory());
         }
         return properties;
-    }
-
-    private static SSLContext trustStoreContext(GatewayProperties.SmartHost config) {
-        try (InputStream in = Files.newInputStream(config.getTrustStore())) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            String password = config.getTrustStorePassword();
-            store.load(in, password == null ? null : password.toCharArray());
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                "gateway.delivery.smarthost.trust-store: cannot load " + config.getTrustStore() + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -84,7 +86,7 @@ final class SmtpConnection extends SMTPTransport {
             stage = "DATA";
             try {
                 OutputStream data = data();
-                data.write(mail.content());
+                mail.content().writeTo(data); // streamed: a large mail is read from its spool file
                 data.flush();
                 stage = "end of DATA";
                 finishData();
@@ -114,10 +116,10 @@ final class SmtpConnection extends SMTPTransport {
         }
     }
 
-    private String mailParameters(QueuedMail mail) {
+    private String mailParameters(QueuedMail mail) throws IOException {
         StringBuilder parameters = new StringBuilder();
         if (supportsExtension("SIZE")) {
-            parameters.append(" SIZE=").append(mail.content().length);
+            parameters.append(" SIZE=").append(mail.content().size());
         }
         if (supportsExtension("8BITMIME") && hasEightBit(mail.content())) {
             parameters.append(" BODY=8BITMIME");
@@ -138,10 +140,16 @@ final class SmtpConnection extends SMTPTransport {
         return new DeliveryReport(recipients.stream().map(results::get).toList());
     }
 
-    private static boolean hasEightBit(byte[] content) {
-        for (byte b : content) {
-            if (b < 0) {
-                return true;
+    private static boolean hasEightBit(MailContent content) throws IOException {
+        try (InputStream in = content.open()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] < 0) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

@@ -2,6 +2,7 @@ package io.mailgateway.envelope;
 
 import io.mailgateway.mail.ContentTypes;
 import io.mailgateway.mail.MailEnvelope;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
 import jakarta.activation.DataHandler;
@@ -17,7 +18,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,19 +72,26 @@ public final class EnvelopeComposer {
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
 
     private final int maxMessageBytes;
+    private final MailSpool spool;
     private final Session session;
 
-    /** A composer with the {@linkplain #DEFAULT_MAX_MESSAGE_BYTES default message size limit}. */
-    public EnvelopeComposer() {
-        this(DEFAULT_MAX_MESSAGE_BYTES);
+    /**
+     * A composer with the {@linkplain #DEFAULT_MAX_MESSAGE_BYTES default message size limit}.
+     *
+     * @param spool where a large message is written (attachment files are streamed into it), so that it is
+     *              never held in memory
+     */
+    public EnvelopeComposer(MailSpool spool) {
+        this(DEFAULT_MAX_MESSAGE_BYTES, spool);
     }
 
     /** A composer that refuses messages larger than {@code maxMessageBytes} once encoded. */
-    public EnvelopeComposer(int maxMessageBytes) {
+    public EnvelopeComposer(int maxMessageBytes, MailSpool spool) {
         if (maxMessageBytes < 1) {
             throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
         }
         this.maxMessageBytes = maxMessageBytes;
+        this.spool = spool;
         // a private session: never the JVM-wide default one another component may have configured
         this.session = Session.getInstance(new Properties());
     }
@@ -97,6 +104,7 @@ public final class EnvelopeComposer {
      * @throws RejectedMailException when the document can never become a mail; the message says which value
      *     and why
      * @throws UncheckedIOException when a resolved attachment file cannot be read (possibly transient)
+     * @return the mail; its content may be a spool file, which the caller closes once the mail is queued
      */
     public SubmittedMail compose(EnvelopeDocument doc, AttachmentResolver attachments, int maxRecipients)
         throws RejectedMailException {
@@ -164,10 +172,14 @@ public final class EnvelopeComposer {
             // the gateway assigns the Message-ID once, at intake, so that it stays stable across retries
             message.removeHeader("Message-ID");
 
-            BoundedOutput out = new BoundedOutput(maxMessageBytes);
-            message.writeTo(out);
-            MailEnvelope envelope = new MailEnvelope(from.getAddress(), recipients);
-            return new SubmittedMail(envelope, out.toByteArray(), idempotencyKey, List.copyOf(companionFiles));
+            MailSpool.Output spooled = spool.output();
+            try {
+                message.writeTo(new BoundedOutput(spooled, maxMessageBytes));
+                MailEnvelope envelope = new MailEnvelope(from.getAddress(), recipients);
+                return new SubmittedMail(envelope, spooled.toContent(), idempotencyKey, List.copyOf(companionFiles));
+            } finally {
+                spooled.discard();
+            }
         } catch (MessageTooLarge e) {
             throw new RejectedMailException("message larger than " + maxMessageBytes + " bytes");
         } catch (IOException e) {
@@ -444,33 +456,30 @@ public final class EnvelopeComposer {
         }
     }
 
-    /** Stops writing at the limit instead of running the JVM out of memory on a huge attachment file. */
+    /** Stops writing at the limit instead of filling the disk (or memory) with a huge attachment file. */
     private static final class BoundedOutput extends OutputStream {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+        private final MailSpool.Output out;
         private final int limit;
 
-        BoundedOutput(int limit) {
+        BoundedOutput(MailSpool.Output out, int limit) {
+            this.out = out;
             this.limit = limit;
         }
 
         @Override
         public void write(int b) throws IOException {
             ensure(1);
-            buffer.write(b);
+            out.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             ensure(len);
-            buffer.write(b, off, len);
-        }
-
-        byte[] toByteArray() {
-            return buffer.toByteArray();
+            out.write(b, off, len);
         }
 
         private void ensure(int more) throws MessageTooLarge {
-            if ((long) buffer.size() + more > limit) {
+            if (out.size() + more > limit) {
                 throw new MessageTooLarge();
             }
         }

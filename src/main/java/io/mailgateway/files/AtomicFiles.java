@@ -1,8 +1,11 @@
 package io.mailgateway.files;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -21,13 +25,32 @@ import java.util.function.Consumer;
  */
 public final class AtomicFiles {
 
+    private static final boolean WINDOWS =
+        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    private static final int MOVE_ATTEMPTS = 5;
+
     private AtomicFiles() {
+    }
+
+    /** What goes into the file, written to a stream (a large export is never held in memory). */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /**
      * @param beforeMove called with the temporary file just before the rename (e.g. to copy an owner)
      */
     public static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions,
+                               Consumer<Path> beforeMove) throws IOException {
+        replace(target, out -> out.write(content), permissions, beforeMove);
+    }
+
+    /**
+     * @param content writes the new content; the stream must not be closed by it
+     * @param beforeMove called with the temporary file just before the rename (e.g. to copy an owner)
+     */
+    public static void replace(Path target, Content content, Set<PosixFilePermission> permissions,
                                Consumer<Path> beforeMove) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         boolean posix = supportsPosix(dir);
@@ -37,10 +60,9 @@ public final class AtomicFiles {
             : Files.createTempFile(dir, prefix, ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+                content.writeTo(out);
+                out.flush();
                 channel.force(true);
             }
             if (posix) {
@@ -48,13 +70,37 @@ public final class AtomicFiles {
                 Files.setPosixFilePermissions(temp, permissions);
             }
             beforeMove.accept(temp);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveOver(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Renames {@code temp} over {@code target}. On Windows a rename over a file that another process holds
+     * open (an antivirus scanner, the search indexer, a backup agent, typically for milliseconds) fails with
+     * "access denied"; a few short retries ride that out instead of failing the write.
+     */
+    private static void moveOver(Path temp, Path target) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return;
+            } catch (AccessDeniedException e) {
+                if (!WINDOWS || attempt == MOVE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mailgateway.jms;
 
 import io.mailgateway.mail.IntakeStamp;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.mail.RejectedMailException;
@@ -66,20 +67,24 @@ public final class JmsIntake {
         String jmsId = message.getJMSMessageID();
         try {
             SubmittedMail submitted = reader.read(message);
-            String duplicateId = submitted.idempotencyKey() != null ? "key:" + submitted.idempotencyKey()
-                : jmsId != null ? "jms:" + jmsId : null;
-            if (duplicateId != null && alreadyQueued.test(duplicateId)) {
-                log.info("[jms] message {} already queued (duplicate id {}), not queued again", jmsId, duplicateId);
-                return;
+            // closing the content deletes its spool file, if composing an XML envelope made one
+            try (MailContent submittedContent = submitted.content()) {
+                String duplicateId = submitted.idempotencyKey() != null ? "key:" + submitted.idempotencyKey()
+                    : jmsId != null ? "jms:" + jmsId : null;
+                if (duplicateId != null && alreadyQueued.test(duplicateId)) {
+                    log.info("[jms] message {} already queued (duplicate id {}), not queued again", jmsId, duplicateId);
+                    return;
+                }
+                Instant now = clock.instant();
+                String id = QueueIds.next();
+                MailContent content = stamp.stamp(submittedContent, "jms (" + printable(jmsId) + ")", "local", id,
+                    submitted.envelope().recipients(), now);
+                queue.enqueue(QueuedMail.received(id, submitted.envelope(), content,
+                    new QueuedMail.Trace("jms", now, "jms:" + printable(jmsId), null)), duplicateId);
+                log.info("[jms] {} queued from message {} from=<{}> recipients={} size={}", id,
+                    jmsId == null ? "(no id)" : jmsId, submitted.envelope().sender(),
+                    submitted.envelope().recipients().size(), content.size());
             }
-            Instant now = clock.instant();
-            String id = QueueIds.next();
-            byte[] content = stamp.stamp(submitted.content(), "jms (" + printable(jmsId) + ")", "local", id,
-                submitted.envelope().recipients(), now);
-            queue.enqueue(QueuedMail.received(id, submitted.envelope(), content,
-                new QueuedMail.Trace("jms", now, "jms:" + printable(jmsId), null)), duplicateId);
-            log.info("[jms] {} queued from message {} from=<{}> recipients={} size={}", id, jmsId == null ? "(no id)" : jmsId,
-                submitted.envelope().sender(), submitted.envelope().recipients().size(), content.length);
         } catch (RejectedMailException e) {
             moveToInvalid(message, jmsId, e.getMessage());
         }

@@ -5,6 +5,7 @@ import io.mailgateway.envelope.EnvelopeComposer;
 import io.mailgateway.envelope.EnvelopeReader;
 import io.mailgateway.mail.HeaderFields;
 import io.mailgateway.mail.HeaderSection;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
@@ -145,7 +146,7 @@ public final class JmsSubmissionReader {
             }
             checkCount(recipients.size());
             return new SubmittedMail(new MailEnvelope(from.getAddress(), new ArrayList<>(recipients)),
-                HeaderFields.toCrlf(out.toByteArray()), null, List.of());
+                MailContent.of(HeaderFields.toCrlf(out.toByteArray())), null, List.of());
         } catch (MessagingException | IOException e) {
             throw new RejectedMailException("cannot build the message: " + e.getMessage(), e);
         }
@@ -182,7 +183,8 @@ public final class JmsSubmissionReader {
         LinkedHashSet<String> unique = new LinkedHashSet<>();
         recipients.forEach(a -> unique.add(a.getAddress()));
         checkCount(unique.size());
-        return new SubmittedMail(new MailEnvelope(senderAddress, new ArrayList<>(unique)), content, null, List.of());
+        return new SubmittedMail(new MailEnvelope(senderAddress, new ArrayList<>(unique)), MailContent.of(content), null,
+            List.of());
     }
 
     private List<InternetAddress> addresses(Message message, String property) throws RejectedMailException, JMSException {

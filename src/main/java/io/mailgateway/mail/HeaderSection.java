@@ -1,13 +1,12 @@
 package io.mailgateway.mail;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Reads and extends the header section of raw RFC 5322 bytes without parsing or re-serialising the rest:
- * the body is copied byte for byte. Used at intake to add trace headers and the headers RFC 5322 §3.6
+ * the body is neither read nor copied. Used at intake to add trace headers and the headers RFC 5322 §3.6
  * requires (Date, Message-ID) when a client left them out.
  */
 public final class HeaderSection {
@@ -72,18 +71,24 @@ public final class HeaderSection {
     }
 
     /**
-     * A copy of {@code message} with {@code fields} (complete header lines, each ending in CRLF) in front.
-     * Trace headers go on top (RFC 5321 §4.4), so prepending is right for Received and harmless for the rest.
+     * {@code message} with {@code fields} (complete header lines, each ending in CRLF) in front, without
+     * copying the message: the result reads the fields, then the message's own bytes. Trace headers go on top
+     * (RFC 5321 §4.4), so prepending is right for Received and harmless for the rest.
      */
-    public static byte[] prepend(byte[] message, String fields) {
-        byte[] head = fields.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + message.length);
-        out.writeBytes(head);
-        if (!startsWithHeaderField(message) && !(message.length >= 2 && message[0] == CR && message[1] == LF)) {
-            // no header section: a blank line keeps the original text a body, not a broken header
-            out.writeBytes(new byte[] {CR, LF});
+    public static MailContent prepend(MailContent message, String fields) {
+        return MailContent.concat(MailContent.of(prefix(message.head(), fields)), message);
+    }
+
+    private static byte[] prefix(byte[] head, String fields) {
+        byte[] bytes = fields.getBytes(StandardCharsets.UTF_8);
+        if (startsWithHeaderField(head) || (head.length >= 2 && head[0] == CR && head[1] == LF)) {
+            return bytes;
         }
-        out.writeBytes(message);
-        return out.toByteArray();
+        // no header section: a blank line keeps the original text a body, not a broken header
+        byte[] withBlankLine = new byte[bytes.length + 2];
+        System.arraycopy(bytes, 0, withBlankLine, 0, bytes.length);
+        withBlankLine[bytes.length] = CR;
+        withBlankLine[bytes.length + 1] = LF;
+        return withBlankLine;
     }
 }

@@ -34,8 +34,9 @@ public final class IntakeStamp {
      * @param id the queue id
      * @param recipients the envelope recipients; named in "for" only when there is exactly one, so that
      *                   Bcc recipients stay private
+     * @return the fields, then {@code content} unchanged: nothing is copied, a large mail stays where it is
      */
-    public byte[] stamp(byte[] content, String from, String protocol, String id, List<String> recipients, Instant now) {
+    public MailContent stamp(MailContent content, String from, String protocol, String id, List<String> recipients, Instant now) {
         String date = RFC_5322_DATE.format(ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
         StringBuilder fields = new StringBuilder();
         fields.append("Received: from ").append(printable(from)).append("\r\n")
@@ -44,10 +45,11 @@ public final class IntakeStamp {
             fields.append("\r\n\tfor <").append(printable(recipients.get(0))).append(">");
         }
         fields.append("; ").append(date).append("\r\n");
-        if (!HeaderSection.has(content, "Date")) {
+        byte[] head = content.head();
+        if (!HeaderSection.has(head, "Date")) {
             fields.append("Date: ").append(date).append("\r\n");
         }
-        if (!HeaderSection.has(content, "Message-ID")) {
+        if (!HeaderSection.has(head, "Message-ID")) {
             fields.append("Message-ID: <").append(id.toLowerCase(Locale.ROOT)).append('@').append(hostname).append(">\r\n");
         }
         return HeaderSection.prepend(content, fields.toString());

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param id the gateway's queue id; the correlation id in every log line from intake to delivery
  * @param envelope MAIL FROM and the recipients still to be delivered
- * @param content the message exactly as it will be sent, CRLF line endings, not dot-stuffed
+ * @param content the message exactly as it will be sent, CRLF line endings, not dot-stuffed; in memory or,
+ *                when large, in a file (never read whole into the heap)
  * @param trace where and when the mail came in
  * @param attempts delivery attempts made so far (0 when freshly queued)
  * @param lastError the last next-hop reply or connection error; null before the first failure
@@ -20,7 +21,7 @@ import java.util.Objects;
 public record QueuedMail(
         String id,
         MailEnvelope envelope,
-        byte[] content,
+        MailContent content,
         Trace trace,
         int attempts,
         String lastError,
@@ -37,13 +38,23 @@ public record QueuedMail(
     }
 
     /** A mail just received, not yet tried. */
-    public static QueuedMail received(String id, MailEnvelope envelope, byte[] content, Trace trace) {
+    public static QueuedMail received(String id, MailEnvelope envelope, MailContent content, Trace trace) {
         return new QueuedMail(id, envelope, content, trace, 0, null, null);
     }
 
-    /** The same mail, still to go to {@code recipients}, after one more failed attempt. */
+    /** The same mail (the same content, not a copy), still to go to {@code recipients}, after one more failed attempt. */
     public QueuedMail deferred(List<String> recipients, String error, Instant nextAttempt) {
         return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts + 1, error, nextAttempt);
+    }
+
+    /** The same mail, still to go to {@code recipients}, held back (a rate limit) without an attempt. */
+    public QueuedMail postponed(List<String> recipients, String reason, Instant notBefore) {
+        return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts, reason, notBefore);
+    }
+
+    /** The same mail for only some of its recipients, e.g. those one route delivers. */
+    public QueuedMail forRecipients(List<String> recipients) {
+        return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts, lastError, nextAttemptAt);
     }
 
     /** The same mail for {@code recipients} that cannot be delivered, after its final attempt. */

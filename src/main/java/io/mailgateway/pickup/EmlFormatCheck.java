@@ -1,6 +1,9 @@
 package io.mailgateway.pickup;
 
+import io.mailgateway.mail.HeaderFields;
 import io.mailgateway.mail.RejectedMailException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,17 +21,84 @@ final class EmlFormatCheck {
     private EmlFormatCheck() {
     }
 
-    /** Rejects an empty file and a file with NUL bytes (binary data, UTF-16 text), on the bytes as read. */
-    static void checkContent(byte[] file) throws RejectedMailException {
-        if (file.length == 0) {
+    /**
+     * What one streamed pass over a pickup file finds out, so that only its header section is ever read into
+     * memory.
+     *
+     * @param size the file's length
+     * @param firstNul offset of the first NUL byte, or -1 when there is none
+     * @param headerLength where the header section ends in the file's own bytes: just after the line ending
+     *                     of its empty line (line endings counted the way {@link HeaderFields#toCrlf} counts
+     *                     them: CRLF, lone CR, lone LF); -1 when the file has no empty line
+     * @param loneLineEndings how many lone CRs and lone LFs the file has: canonical CRLF adds one byte for each
+     */
+    record Scan(long size, long firstNul, long headerLength, long loneLineEndings) {
+    }
+
+    /** One pass over {@code file}, a chunk at a time: nothing but the counters is kept. */
+    static Scan scan(InputStream file) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long position = 0;
+        long firstNul = -1;
+        long headerLength = -1;
+        long lone = 0;
+        boolean pendingCr = false;
+        // the start of the file counts as a line start: a file that begins with a line ending has an empty
+        // header section
+        boolean lastWasLineEnding = true;
+        int n;
+        while ((n = file.read(buffer)) >= 0) {
+            for (int i = 0; i < n; i++, position++) {
+                byte b = buffer[i];
+                if (pendingCr) {
+                    pendingCr = false;
+                    if (b == LF) {
+                        if (lastWasLineEnding && headerLength < 0) {
+                            headerLength = position + 1;
+                        }
+                        lastWasLineEnding = true;
+                        continue;
+                    }
+                    lone++; // a lone CR, ended at this byte
+                    if (lastWasLineEnding && headerLength < 0) {
+                        headerLength = position;
+                    }
+                    lastWasLineEnding = true;
+                }
+                if (b == CR) {
+                    pendingCr = true;
+                } else if (b == LF) {
+                    lone++;
+                    if (lastWasLineEnding && headerLength < 0) {
+                        headerLength = position + 1;
+                    }
+                    lastWasLineEnding = true;
+                } else {
+                    lastWasLineEnding = false;
+                    if (b == 0 && firstNul < 0) {
+                        firstNul = position;
+                    }
+                }
+            }
+        }
+        if (pendingCr) {
+            lone++;
+            if (lastWasLineEnding && headerLength < 0) {
+                headerLength = position;
+            }
+        }
+        return new Scan(position, firstNul, headerLength, lone);
+    }
+
+    /** Rejects an empty file and a file with NUL bytes (binary data, UTF-16 text), found by {@link #scan}. */
+    static void checkContent(Scan scan) throws RejectedMailException {
+        if (scan.size() == 0) {
             throw new RejectedMailException("empty file");
         }
-        for (int i = 0; i < file.length; i++) {
-            if (file[i] == 0) {
-                // RFC 5322 §2.3 and RFC 2045 §2.7/§2.8 forbid NUL in a message; SMTP relays reject it
-                throw new RejectedMailException("contains NUL bytes (first at byte offset " + i
-                    + "): binary data or UTF-16 text, not an RFC 5322 message");
-            }
+        if (scan.firstNul() >= 0) {
+            // RFC 5322 §2.3 and RFC 2045 §2.7/§2.8 forbid NUL in a message; SMTP relays reject it
+            throw new RejectedMailException("contains NUL bytes (first at byte offset " + scan.firstNul()
+                + "): binary data or UTF-16 text, not an RFC 5322 message");
         }
     }
 

@@ -2,9 +2,13 @@ package io.mailgateway.pickup;
 
 import io.mailgateway.mail.HeaderFields;
 import io.mailgateway.mail.HeaderSection;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +24,12 @@ import java.util.Set;
  *
  * <p>Contract of {@link #read}:
  * <ul>
- *   <li>line endings are canonicalised to CRLF first ({@link HeaderFields#toCrlf}); a header section that
- *       mixes styles is rejected, because a lone CR or LF inside a CRLF header is a header injection;</li>
+ *   <li>only the header section is read into memory; the body is streamed from the file when the mail is
+ *       queued, so a 50 MB file is never held in the heap (a header section longer than
+ *       {@link MailContent#HEAD_LIMIT} is rejected);</li>
+ *   <li>line endings are canonicalised to CRLF ({@link HeaderFields#toCrlf}; the body while it is streamed);
+ *       a header section that mixes styles is rejected, because a lone CR or LF inside a CRLF header is a
+ *       header injection;</li>
  *   <li>envelope sender: the single address in {@code X-Sender} (exactly one such field; {@code <>} is the
  *       null sender), else the first {@code Sender} address, else the first {@code From} address;</li>
  *   <li>envelope recipients: one address per {@code X-Receiver} field when there is any, else every address
@@ -29,7 +37,8 @@ import java.util.Set;
  *       first spelling and order kept; at most {@code maxRecipients};</li>
  *   <li>content: the canonical bytes without {@code X-Sender}, {@code X-Receiver} and {@code Bcc} (folded
  *       lines included); every other byte, the body always, unchanged. Bcc goes even when X-Receiver made
- *       the envelope: left in, it would show every recipient the hidden ones;</li>
+ *       the envelope: left in, it would show every recipient the hidden ones. The content reads the body from
+ *       {@code file}, which must stay as it is until the mail is queued;</li>
  *   <li>no idempotency key, no companion files.</li>
  * </ul>
  * Anything else is a {@link RejectedMailException} whose message starts with the file name and says what
@@ -43,37 +52,61 @@ public final class EmlReader {
     /**
      * Reads one pickup file.
      *
-     * @param fileBytes the file exactly as read from disk
+     * @param file the file exactly as it is on disk ({@link MailContent#ofFile})
      * @param fileName the file's name, used in rejection messages only
      * @param maxRecipients the most distinct envelope recipients one file may have, at least 1
      * @return the envelope and the message bytes to queue
      * @throws RejectedMailException when the file can never become a mail; retrying does not help
+     * @throws UncheckedIOException when the file cannot be read (possibly transient)
      */
-    public SubmittedMail read(byte[] fileBytes, String fileName, int maxRecipients) throws RejectedMailException {
-        Objects.requireNonNull(fileBytes, "fileBytes");
+    public SubmittedMail read(MailContent file, String fileName, int maxRecipients) throws RejectedMailException {
+        Objects.requireNonNull(file, "file");
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("maxRecipients must be at least 1, was " + maxRecipients);
         }
         try {
-            return parse(fileBytes, maxRecipients);
+            return parse(file, maxRecipients);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + fileName + ": " + e.getMessage(), e);
         } catch (RejectedMailException e) {
             // the helpers say what is wrong; the operator also needs to know which file
             throw new RejectedMailException(EmlAddresses.quoted(String.valueOf(fileName)) + ": " + e.getMessage(), e);
         }
     }
 
-    private static SubmittedMail parse(byte[] fileBytes, int maxRecipients) throws RejectedMailException {
-        EmlFormatCheck.checkContent(fileBytes);
-        byte[] message = HeaderFields.toCrlf(fileBytes);
-        int headerEnd = HeaderSection.end(message);
-        if (headerEnd == 0) {
-            throw EmlFormatCheck.noHeaderSection(fileBytes);
+    private static SubmittedMail parse(MailContent file, int maxRecipients)
+            throws RejectedMailException, IOException {
+        EmlFormatCheck.Scan scan;
+        try (InputStream in = file.open()) {
+            scan = EmlFormatCheck.scan(in);
         }
-        EmlFormatCheck.checkConsistentHeaderLineEndings(fileBytes);
-        EmlFormatCheck.checkHeaderLines(message, headerEnd);
+        EmlFormatCheck.checkContent(scan);
+        long headerLength = scan.headerLength() < 0 ? scan.size() : scan.headerLength();
+        if (headerLength > MailContent.HEAD_LIMIT) {
+            throw new RejectedMailException("no empty line within the first " + MailContent.HEAD_LIMIT
+                + " bytes: a header section that long is not a mail (is the empty line before the body missing?)");
+        }
+        byte[] rawHeader;
+        try (InputStream in = file.open()) {
+            rawHeader = in.readNBytes((int) headerLength);
+        }
+        byte[] header = HeaderFields.toCrlf(rawHeader);
+        int headerEnd = HeaderSection.end(header);
+        if (headerEnd == 0) {
+            throw EmlFormatCheck.noHeaderSection(rawHeader);
+        }
+        EmlFormatCheck.checkConsistentHeaderLineEndings(rawHeader);
+        EmlFormatCheck.checkHeaderLines(header, headerEnd);
 
-        MailEnvelope envelope = new MailEnvelope(sender(message), recipients(message, maxRecipients));
-        byte[] content = HeaderFields.remove(message, REMOVED_FIELDS);
+        MailEnvelope envelope = new MailEnvelope(sender(header), recipients(header, maxRecipients));
+        // the body stays in the file: streamed, with CRLF made where the file has lone CRs or LFs
+        long bodyLength = scan.size() - headerLength;
+        long bodyLoneLineEndings = scan.loneLineEndings() - (header.length - rawHeader.length);
+        MailContent body = file.slice(headerLength, bodyLength);
+        if (bodyLoneLineEndings > 0) {
+            body = MailContent.withCrlf(body, bodyLength + bodyLoneLineEndings);
+        }
+        MailContent content = MailContent.concat(MailContent.of(HeaderFields.remove(header, REMOVED_FIELDS)), body);
         return new SubmittedMail(envelope, content, null, List.of());
     }
 

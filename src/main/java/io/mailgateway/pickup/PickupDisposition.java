@@ -53,9 +53,12 @@ final class PickupDisposition {
                 moveBelow(root, failedDir, companion, now);
             }
         }
-        String text = "file:   " + root.relativize(file) + "\n"
-            + "failed: " + now + "\n"
-            + "reason: " + reason + "\n";
+        // the platform's line ending: on Windows the reason is read in Notepad, which before Windows 10 1809
+        // showed a file with bare LF as one line
+        String newline = System.lineSeparator();
+        String text = "file:   " + root.relativize(file) + newline
+            + "failed: " + now + newline
+            + "reason: " + reason + newline;
         Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"), text, StandardCharsets.UTF_8);
         return target;
     }

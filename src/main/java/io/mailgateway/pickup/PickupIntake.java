@@ -6,17 +6,19 @@ import io.mailgateway.envelope.EnvelopeDocument;
 import io.mailgateway.envelope.EnvelopeReader;
 import io.mailgateway.envelope.FolderAttachmentResolver;
 import io.mailgateway.mail.IntakeStamp;
+import io.mailgateway.mail.MailContent;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
 import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * A crash between queueing and moving makes the next scan queue the file again; the broker drops that
  * second copy by its duplicate id (name, size, modification time and content hash, or the envelope's
  * idempotency key), so the file is mailed once.
+ *
+ * <p>A large file is never read whole into memory: an .eml's body is streamed from the file into the broker,
+ * a report file is streamed into its attachment in a spool file ({@link MailSpool}), and the hash is computed
+ * while reading.
  */
 public final class PickupIntake {
 
@@ -61,11 +67,13 @@ public final class PickupIntake {
     private final EnvelopeReader envelopeReader;
     private final EnvelopeComposer envelopeComposer;
     private final EmlReader emlReader;
+    private final MailSpool spool;
     private final PickupDisposition disposition;
     private final Clock clock;
 
     public PickupIntake(GatewayProperties.Pickup config, ReportRules rules, OutboundQueue queue, String hostname,
-                        EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer, EmlReader emlReader, Clock clock) {
+                        EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer, EmlReader emlReader,
+                        MailSpool spool, Clock clock) {
         this.config = config;
         this.rules = rules;
         this.queue = queue;
@@ -73,6 +81,7 @@ public final class PickupIntake {
         this.envelopeReader = envelopeReader;
         this.envelopeComposer = envelopeComposer;
         this.emlReader = emlReader;
+        this.spool = spool;
         this.disposition = new PickupDisposition(config.getAfterSuccess());
         this.clock = clock;
     }
@@ -103,21 +112,30 @@ public final class PickupIntake {
             }
             long modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
             Optional<GatewayProperties.ReportRule> rule = rules.match(relative);
-            // a report file is streamed into its attachment, so it is only hashed here, not read whole
-            byte[] bytes = rule.isPresent() ? null : Files.readAllBytes(file);
-            String hash = bytes != null ? sha256(new ByteArrayInputStream(bytes)) : sha256(Files.newInputStream(file));
-            SubmittedMail submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, bytes);
-            companions = submitted.companionFiles();
-
+            SubmittedMail submitted;
             String id = QueueIds.next();
-            byte[] content = stamp.stamp(submitted.content(), "pickup (" + relative.toString().replace('\\', '/') + ")",
-                "local", id, submitted.envelope().recipients(), now);
-            QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
-                new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
-            queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
+            long queuedSize;
+            // held open until the mail is queued: on Windows no tool can be writing the file meanwhile (see
+            // PickupFileAccess); the content below reads the file through its own handles
+            try (FileChannel writersKeptOut = PickupFileAccess.openDenyingWriters(file)) {
+                String hash = sha256(file);
+                submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, size);
+                companions = submitted.companionFiles();
+
+                // closing it deletes the spool file of a report mail; an .eml's content is the file itself
+                try (MailContent submittedContent = submitted.content()) {
+                    MailContent content = stamp.stamp(submittedContent,
+                        "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
+                        submitted.envelope().recipients(), now);
+                    QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
+                        new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
+                    queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
+                    queuedSize = content.size();
+                }
+            }
             Path moved = disposition.succeeded(root, file, companions, localNow);
             log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
-                submitted.envelope().sender(), submitted.envelope().recipients().size(), content.length,
+                submitted.envelope().sender(), submitted.envelope().recipients().size(), queuedSize,
                 moved == null ? " (file deleted)" : " moved to " + root.relativize(moved));
         } catch (RejectedMailException e) {
             fail(root, file, relative, companions, e.getMessage(), localNow);
@@ -131,22 +149,27 @@ public final class PickupIntake {
     }
 
     private SubmittedMail report(GatewayProperties.ReportRule rule, Path file, LocalDateTime now)
-            throws RejectedMailException {
-        SubmittedMail report = ReportMailComposer.compose(rule, file, now);
+            throws RejectedMailException, IOException {
+        SubmittedMail report = ReportMailComposer.compose(rule, file, now, spool);
         if (report.envelope().recipients().size() > config.getMaxRecipients()) {
+            report.content().close();
             throw new RejectedMailException("the report rule has more than " + config.getMaxRecipients() + " recipients");
         }
         return report;
     }
 
-    private SubmittedMail parse(Path root, Path file, byte[] bytes) throws RejectedMailException {
+    private SubmittedMail parse(Path root, Path file, long size) throws RejectedMailException, IOException {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".eml")) {
-            return emlReader.read(bytes, name, config.getMaxRecipients());
+            // the file itself: only its header section is read here, its body streamed when it is queued
+            return emlReader.read(MailContent.ofFile(file, 0, size), name, config.getMaxRecipients());
         }
         if (lower.endsWith(".xml")) {
-            EnvelopeDocument document = envelopeReader.read(new ByteArrayInputStream(bytes), name);
+            EnvelopeDocument document;
+            try (InputStream in = Files.newInputStream(file)) {
+                document = envelopeReader.read(in, name);
+            }
             return envelopeComposer.compose(document,
                 new FolderAttachmentResolver(root, file.getParent()), config.getMaxRecipients());
         }
@@ -170,8 +193,8 @@ public final class PickupIntake {
         return "pickup:" + relative.toString().replace('\\', '/') + ":" + size + ":" + modified + ":" + hash;
     }
 
-    private static String sha256(InputStream content) throws IOException {
-        try (InputStream in = new DigestInputStream(content, MessageDigest.getInstance("SHA-256"))) {
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {

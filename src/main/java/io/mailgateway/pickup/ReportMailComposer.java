@@ -3,6 +3,7 @@ package io.mailgateway.pickup;
 import io.mailgateway.config.GatewayProperties.ReportRule;
 import io.mailgateway.mail.ContentTypes;
 import io.mailgateway.mail.MailEnvelope;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
 import jakarta.activation.DataHandler;
@@ -16,7 +17,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +29,8 @@ import java.util.Properties;
 
 /**
  * Turns a report file (a PDF, CSV... that a rule matches) into one mail to the rule's recipients with the
- * file attached. The rule's templates may use {file}, {date} and {time}.
+ * file attached. The rule's templates may use {file}, {date} and {time}. The file is streamed into the
+ * base64 attachment in the spool, so a 50 MB report (about 68 MB once encoded) is never held in memory.
  */
 public final class ReportMailComposer {
 
@@ -38,7 +39,12 @@ public final class ReportMailComposer {
     private ReportMailComposer() {
     }
 
-    public static SubmittedMail compose(ReportRule rule, Path file, LocalDateTime now) throws RejectedMailException {
+    /**
+     * @return the mail; its content is in {@code spool} and must be closed by the caller once queued
+     * @throws IOException when the file or the spool cannot be read or written (possibly transient)
+     */
+    public static SubmittedMail compose(ReportRule rule, Path file, LocalDateTime now, MailSpool spool)
+            throws RejectedMailException, IOException {
         String fileName = file.getFileName().toString();
         if (fileName.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new RejectedMailException("file name contains control characters");
@@ -75,16 +81,33 @@ public final class ReportMailComposer {
             message.saveChanges();
             message.removeHeader("Message-ID"); // the gateway gives it one with its queue id
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            message.writeTo(out);
             LinkedHashSet<String> recipients = new LinkedHashSet<>();
             to.forEach(a -> recipients.add(a.getAddress()));
             cc.forEach(a -> recipients.add(a.getAddress()));
-            return new SubmittedMail(new MailEnvelope(from.getAddress(), new ArrayList<>(recipients)),
-                out.toByteArray(), null, List.of());
-        } catch (MessagingException | IOException e) {
+            MailSpool.Output out = spool.output();
+            try {
+                message.writeTo(out);
+                return new SubmittedMail(new MailEnvelope(from.getAddress(), new ArrayList<>(recipients)),
+                    out.toContent(), null, List.of());
+            } finally {
+                out.discard();
+            }
+        } catch (MessagingException e) {
+            IOException io = ioCause(e);
+            if (io != null) {
+                throw io; // the file or the spool, not the rule: leave the file in place and try again
+            }
             throw new RejectedMailException("cannot build the report mail for " + fileName + ": " + e.getMessage(), e);
         }
+    }
+
+    private static IOException ioCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
     }
 
     static String fill(String template, String fileName, LocalDateTime now) {

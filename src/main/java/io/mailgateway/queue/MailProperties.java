@@ -23,6 +23,8 @@ public final class MailProperties {
     /** On dead letters: why the mail could not be delivered. */
     public static final String DEAD_REASON = "MailDeadReason";
     public static final String DEAD_AT = "MailDeadAt";
+    /** On deferred mail: when the sender was sent the one "delayed" notification (epoch milliseconds). */
+    public static final String DELAY_WARNED_AT = "MailDelayWarnedAt";
 
     /** Artemis: a second message with the same value on the address is dropped (duplicate detection). */
     public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";

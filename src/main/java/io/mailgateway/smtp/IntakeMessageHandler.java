@@ -1,15 +1,17 @@
 package io.mailgateway.smtp;
 
 import io.mailgateway.mail.IntakeStamp;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
 import io.mailgateway.smtp.RecipientPolicy.Decision;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -27,7 +29,9 @@ import org.subethamail.smtp.RejectException;
 /**
  * One mail transaction (MAIL, RCPT..., DATA) of one SMTP session. It keeps the envelope exactly as given,
  * applies the relay policy per recipient, and answers 250 to DATA only after the mail is persisted in the
- * broker; any failure to persist is a 451 and nothing is queued.
+ * broker; any failure to persist is a 451 and nothing is queued. DATA goes to the spool (memory for a small
+ * mail, a spool file for a large one) and from there, streamed, into the broker: a large mail is never
+ * whole in the heap.
  */
 final class IntakeMessageHandler implements MessageHandler {
 
@@ -36,6 +40,7 @@ final class IntakeMessageHandler implements MessageHandler {
     private final MessageContext context;
     private final RelayPolicies relayPolicies;
     private final OutboundQueue queue;
+    private final MailSpool spool;
     private final IntakeStamp stamp;
     private final long maxMessageBytes;
     private final Clock clock;
@@ -43,11 +48,12 @@ final class IntakeMessageHandler implements MessageHandler {
     private String sender;
     private final List<String> recipients = new ArrayList<>();
 
-    IntakeMessageHandler(MessageContext context, RelayPolicies relayPolicies, OutboundQueue queue,
+    IntakeMessageHandler(MessageContext context, RelayPolicies relayPolicies, OutboundQueue queue, MailSpool spool,
                          String hostname, long maxMessageBytes, Clock clock) {
         this.context = context;
         this.relayPolicies = relayPolicies;
         this.queue = queue;
+        this.spool = spool;
         this.stamp = new IntakeStamp(hostname);
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
@@ -76,11 +82,20 @@ final class IntakeMessageHandler implements MessageHandler {
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
+        MailSpool.Output body = spool.output();
+        try {
+            return spoolAndQueue(data, body);
+        } finally {
+            body.discard(); // a refused or failed message leaves no spool file
+        }
+    }
+
+    private String spoolAndQueue(InputStream data, MailSpool.Output body) throws RejectException, IOException {
         StrictLineEndingInputStream checked = new StrictLineEndingInputStream(data);
-        ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         byte[] buffer = new byte[8192];
         long size = 0;
         boolean tooBig = false;
+        IOException spoolFailure = null;
         int n;
         // Read to the real end of DATA whatever happens, so that nothing of a refused message is
         // afterwards read as SMTP commands.
@@ -89,8 +104,12 @@ final class IntakeMessageHandler implements MessageHandler {
                 size += n;
                 if (size > maxMessageBytes) {
                     tooBig = true;
-                } else {
-                    body.write(buffer, 0, n);
+                } else if (spoolFailure == null) {
+                    try {
+                        body.write(buffer, 0, n);
+                    } catch (IOException e) {
+                        spoolFailure = e; // a full disk: go on reading to the end of DATA, then 451
+                    }
                 }
             }
         } catch (CommandChannelGuard.DataDeadlineException e) {
@@ -106,28 +125,35 @@ final class IntakeMessageHandler implements MessageHandler {
         if (checked.sawNul()) {
             throw rejected(SmtpReply.NUL_IN_MESSAGE, "DATA");
         }
-
         String id = QueueIds.next();
         Instant now = clock.instant();
         String helo = context.getHelo().orElse("unknown").replace(' ', '?');
-        byte[] content = stamp.stamp(body.toByteArray(), helo + " ([" + clientAddress().getHostAddress() + "])",
-            protocol(), id, recipients, now);
-        QueuedMail mail = QueuedMail.received(id, new MailEnvelope(sender == null ? "" : sender, recipients),
-            content, new QueuedMail.Trace("smtp", now, clientAddress().getHostAddress(), authenticatedUser()));
-        try {
+        try (MailContent spooled = spooled(body, spoolFailure)) {
+            MailContent content = stamp.stamp(spooled, helo + " ([" + clientAddress().getHostAddress() + "])",
+                protocol(), id, recipients, now);
+            QueuedMail mail = QueuedMail.received(id, new MailEnvelope(sender == null ? "" : sender, recipients),
+                content, new QueuedMail.Trace("smtp", now, clientAddress().getHostAddress(), authenticatedUser()));
             queue.enqueue(mail);
-        } catch (EnqueueException e) {
+            log.info("[smtpd] {} queued from=<{}> recipients={} size={} client={}",
+                id, mail.envelope().sender(), recipients.size(), content.size(), clientAddress().getHostAddress());
+        } catch (EnqueueException | IOException | UncheckedIOException e) {
             log.warn("[smtpd] {} not queued, answered 451: {} client={}", id, e.getMessage(), clientAddress().getHostAddress());
             throw SmtpReply.QUEUE_UNAVAILABLE.reject();
         }
-        log.info("[smtpd] {} queued from=<{}> recipients={} size={} client={}",
-            id, mail.envelope().sender(), recipients.size(), content.length, clientAddress().getHostAddress());
         return "2.0.0 Ok: queued as " + id;
     }
 
     @Override
     public void done() {
         // nothing held: the mail is either in the broker or was refused
+    }
+
+    /** The DATA bytes, unless writing them to the spool failed (a full disk). */
+    private static MailContent spooled(MailSpool.Output body, IOException spoolFailure) throws IOException {
+        if (spoolFailure != null) {
+            throw new IOException("cannot spool the message: " + spoolFailure.getMessage(), spoolFailure);
+        }
+        return body.toContent();
     }
 
     /** RFC 3848: ESMTP, plus S for TLS and A for AUTH. */

@@ -2,6 +2,7 @@ package io.mailgateway.smtp;
 
 import io.mailgateway.config.GatewayHostname;
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.queue.OutboundQueue;
 import io.mailgateway.smtp.auth.AuthFailureThrottle;
 import io.mailgateway.smtp.auth.SmtpUsers;
@@ -46,6 +47,7 @@ public class SmtpListeners implements SmartLifecycle {
 
     private final GatewayProperties properties;
     private final OutboundQueue queue;
+    private final MailSpool spool;
     private final String hostname;
     private final RelayPolicies relayPolicies;
     private final SmtpUsers users;
@@ -54,10 +56,11 @@ public class SmtpListeners implements SmartLifecycle {
     private final Map<String, SMTPServer> servers = new LinkedHashMap<>();
     private ListenerTls tls;
 
-    public SmtpListeners(GatewayProperties properties, OutboundQueue queue, GatewayHostname hostname) {
+    public SmtpListeners(GatewayProperties properties, OutboundQueue queue, MailSpool spool, GatewayHostname hostname) {
         GatewayProperties.Smtp smtp = properties.getSmtp();
         this.properties = properties;
         this.queue = queue;
+        this.spool = spool;
         this.hostname = hostname.name();
         this.relayPolicies = new RelayPolicies(TrustedNetworks.parse(smtp.getTrustedNetworks()), smtp.getAcceptedDomains());
         this.users = SmtpUsers.load(properties.usersFile());
@@ -126,7 +129,7 @@ public class SmtpListeners implements SmartLifecycle {
             .enableTLS(profile.offersStartTls())
             .startTlsSocketFactory(socket -> GuardedServerSocket.startTls(socket, listenerTls::wrapServerSide, maxErrors))
             .messageHandlerFactory(context ->
-                new IntakeMessageHandler(context, relayPolicies, queue, hostname, maxBytes, Clock.systemUTC()))
+                new IntakeMessageHandler(context, relayPolicies, queue, spool, hostname, maxBytes, Clock.systemUTC()))
             .build();
 
         CommandHandler commands = server.getCommandHandler();

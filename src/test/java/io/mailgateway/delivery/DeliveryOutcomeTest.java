@@ -2,6 +2,7 @@ package io.mailgateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.QueueNames;
@@ -21,7 +22,7 @@ class DeliveryOutcomeTest {
 
     private static QueuedMail mail(int attempts, String... recipients) {
         return new QueuedMail("0000000A1B2C3D4E5F", new MailEnvelope("from@example.org", List.of(recipients)),
-            CONTENT, new QueuedMail.Trace("smtp", RECEIVED, "127.0.0.1", null), attempts, null, null);
+            MailContent.of(CONTENT), new QueuedMail.Trace("smtp", RECEIVED, "127.0.0.1", null), attempts, null, null);
     }
 
     private static DeliveryReport report(RecipientResult... results) {
@@ -58,7 +59,7 @@ class DeliveryOutcomeTest {
         assertThat(dead.mail().lastError()).isEqualTo("550 5.1.1 no such user");
         assertThat(dead.mail().attempts()).isEqualTo(3);
         assertThat(dead.mail().id()).isEqualTo(mail.id());
-        assertThat(dead.mail().content()).isEqualTo(CONTENT);
+        assertThat(dead.mail().content()).as("the same bytes, not a copy").isSameAs(mail.content());
         assertThat(dead.mail().nextAttemptAt()).isNull();
     }
 
@@ -186,5 +187,38 @@ class DeliveryOutcomeTest {
         assertThat(RecipientResult.fromReply("a@example.org", 451, "later").status()).isEqualTo(RecipientResult.Status.DEFERRED);
         assertThat(RecipientResult.fromReply("a@example.org", 550, "no").status()).isEqualTo(RecipientResult.Status.FAILED);
         assertThat(RecipientResult.fromReply("a@example.org", -1, "no answer").status()).isEqualTo(RecipientResult.Status.DEFERRED);
+    }
+
+    @Test
+    void recipientsHeldBackByARateLimitWaitUntilTheGivenTimeWithoutCountingAnAttempt() {
+        Instant now = RECEIVED.plusSeconds(10);
+        Instant slot = RECEIVED.plusSeconds(60);
+        List<FollowUp> followUps = outcome.decide(mail(2, "a@example.org", "b@example.org", "c@example.org"),
+            report(RecipientResult.delivered("a@example.org", "250 ok"),
+                RecipientResult.postponed("b@example.org", "rate limit of 30 messages per minute reached", slot),
+                RecipientResult.deferred("c@example.org", "421 busy")),
+            now);
+
+        assertThat(followUps).hasSize(2);
+        FollowUp held = followUps.get(0);
+        assertThat(held.queue()).isEqualTo(QueueNames.OUTBOUND);
+        assertThat(held.mail().envelope().recipients()).containsExactly("b@example.org");
+        assertThat(held.deliverAt()).isEqualTo(slot);
+        assertThat(held.mail().attempts()).isEqualTo(2);
+        assertThat(held.mail().lastError()).contains("rate limit");
+        FollowUp retried = followUps.get(1);
+        assertThat(retried.mail().envelope().recipients()).containsExactly("c@example.org");
+        assertThat(retried.mail().attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void mailHeldBackPastItsLifetimeBecomesADeadLetter() {
+        Instant now = RECEIVED.plus(Duration.ofDays(5)).plusSeconds(1);
+        List<FollowUp> followUps = outcome.decide(mail(0, "b@example.org"),
+            report(RecipientResult.postponed("b@example.org", "rate limit reached", now.plusSeconds(60))), now);
+        assertThat(followUps).singleElement().satisfies(f -> {
+            assertThat(f.queue()).isEqualTo(QueueNames.DEAD);
+            assertThat(f.mail().lastError()).startsWith("expired while held back: rate limit reached");
+        });
     }
 }

@@ -5,6 +5,7 @@ import static io.mailgateway.envelope.EnvelopeFixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
 import jakarta.mail.Address;
@@ -33,7 +34,9 @@ class EnvelopeComposerTest {
     private static final byte[] PDF = "%PDF-1.4\n% test \u00e4\n%%EOF\n".getBytes(StandardCharsets.UTF_8);
 
     private final EnvelopeReader reader = EnvelopeReader.create();
-    private final EnvelopeComposer composer = new EnvelopeComposer();
+    private final Path spoolFolder = Path.of("target", "envelope-spool", java.util.UUID.randomUUID().toString());
+    private final MailSpool spool = new MailSpool(spoolFolder, MailSpool.DEFAULT_MEMORY_LIMIT);
+    private final EnvelopeComposer composer = new EnvelopeComposer(spool);
     private Path pickup;
     private FolderAttachmentResolver folder;
 
@@ -52,7 +55,7 @@ class EnvelopeComposerTest {
     @Test
     void validEnvelopeBecomesAMessageThatParsesBack() throws Exception {
         SubmittedMail mail = compose("valid-text-and-attachment.xml", 100);
-        MimeMessage message = parse(mail.content());
+        MimeMessage message = parse(mail.content().bytes());
 
         assertThat(message.getSubject()).isEqualTo("Monatsbericht Juni – Übersicht ✓");
         InternetAddress from = (InternetAddress) message.getFrom()[0];
@@ -114,22 +117,22 @@ class EnvelopeComposerTest {
     void bccIsNeverWrittenIntoTheMessage() throws Exception {
         SubmittedMail mail = compose("valid-text-and-attachment.xml", 100);
 
-        assertThat(parse(mail.content()).getHeader("Bcc")).isNull();
-        assertThat(new String(mail.content(), StandardCharsets.US_ASCII)).doesNotContain("auditor@example.net");
+        assertThat(parse(mail.content().bytes()).getHeader("Bcc")).isNull();
+        assertThat(new String(mail.content().bytes(), StandardCharsets.US_ASCII)).doesNotContain("auditor@example.net");
     }
 
     @Test
     void noMessageIdIsSetBecauseTheGatewayAddsIt() throws Exception {
         SubmittedMail mail = compose("valid-text-and-attachment.xml", 100);
 
-        assertThat(parse(mail.content()).getHeader("Message-ID")).isNull();
-        assertThat(parse(mail.content()).getSentDate()).isNotNull();
-        assertThat(new String(mail.content(), StandardCharsets.US_ASCII)).doesNotContainIgnoringCase("message-id:");
+        assertThat(parse(mail.content().bytes()).getHeader("Message-ID")).isNull();
+        assertThat(parse(mail.content().bytes()).getSentDate()).isNotNull();
+        assertThat(new String(mail.content().bytes(), StandardCharsets.US_ASCII)).doesNotContainIgnoringCase("message-id:");
     }
 
     @Test
     void messageUsesCrlfLineEndingsOnlyAndSevenBitText() throws Exception {
-        byte[] content = compose("valid-text-and-attachment.xml", 100).content();
+        byte[] content = compose("valid-text-and-attachment.xml", 100).content().bytes();
 
         for (int i = 0; i < content.length; i++) {
             if (content[i] == '\n') {
@@ -148,7 +151,7 @@ class EnvelopeComposerTest {
         EnvelopeDocument doc = minimal();
         doc.setText("line 1\nline 2\rline 3\r\n");
 
-        MimeMessage message = parse(composer.compose(doc, AttachmentResolver.none(), 10).content());
+        MimeMessage message = parse(composer.compose(doc, AttachmentResolver.none(), 10).content().bytes());
 
         assertThat(message.getContentType()).isEqualToIgnoringCase("text/plain; charset=UTF-8");
         assertThat((String) message.getContent()).isEqualTo("line 1\r\nline 2\r\nline 3\r\n");
@@ -160,7 +163,7 @@ class EnvelopeComposerTest {
         doc.setText(null);
         doc.setHtml("<p>Grüße</p>");
 
-        MimeMessage message = parse(composer.compose(doc, AttachmentResolver.none(), 10).content());
+        MimeMessage message = parse(composer.compose(doc, AttachmentResolver.none(), 10).content().bytes());
 
         assertThat(message.getContentType()).isEqualToIgnoringCase("text/html; charset=UTF-8");
         assertThat((String) message.getContent()).isEqualTo("<p>Grüße</p>");
@@ -172,7 +175,7 @@ class EnvelopeComposerTest {
         doc.setText(null);
         doc.getAttachments().add(EnvelopeAttachment.file("report.pdf"));
 
-        MimeMessage message = parse(composer.compose(doc, folder, 10).content());
+        MimeMessage message = parse(composer.compose(doc, folder, 10).content().bytes());
 
         MimeMultipart mixed = (MimeMultipart) message.getContent();
         assertThat(mixed.getCount()).isEqualTo(1);
@@ -189,7 +192,7 @@ class EnvelopeComposerTest {
         doc.getAttachments().add(EnvelopeAttachment.inline("noextension", null, data));
         doc.getAttachments().add(EnvelopeAttachment.inline("data.bin", "application/vnd.example+json", data));
 
-        MimeMultipart mixed = (MimeMultipart) parse(composer.compose(doc, folder, 10).content()).getContent();
+        MimeMultipart mixed = (MimeMultipart) parse(composer.compose(doc, folder, 10).content().bytes()).getContent();
 
         assertThat(mixed.getBodyPart(1).getContentType())
             .startsWith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -204,7 +207,7 @@ class EnvelopeComposerTest {
         EnvelopeDocument doc = minimal();
         doc.getAttachments().add(EnvelopeAttachment.inline("Übersicht Juni.csv", null, "QQ=="));
 
-        MimeMultipart mixed = (MimeMultipart) parse(composer.compose(doc, folder, 10).content()).getContent();
+        MimeMultipart mixed = (MimeMultipart) parse(composer.compose(doc, folder, 10).content().bytes()).getContent();
 
         assertThat(jakarta.mail.internet.MimeUtility.decodeText(mixed.getBodyPart(1).getFileName()))
             .isEqualTo("Übersicht Juni.csv");
@@ -235,12 +238,12 @@ class EnvelopeComposerTest {
         doc.getHeaders().add(new EnvelopeHeader("X-Report-Id", "1 Bcc: victim@evil.example"));
 
         SubmittedMail mail = composer.compose(doc, folder, 10);
-        MimeMessage message = parse(mail.content());
+        MimeMessage message = parse(mail.content().bytes());
 
         assertThat(message.getHeader("Bcc")).isNull();
         assertThat(message.getSubject()).isEqualTo("Report Bcc: victim@evil.example");
         assertThat(mail.envelope().recipients()).containsExactly("alice@example.org");
-        String headers = new String(mail.content(), StandardCharsets.US_ASCII);
+        String headers = new String(mail.content().bytes(), StandardCharsets.US_ASCII);
         assertThat(headers.lines().filter(line -> line.regionMatches(true, 0, "bcc:", 0, 4))).isEmpty();
     }
 
@@ -414,9 +417,47 @@ class EnvelopeComposerTest {
         doc.getAttachments().add(EnvelopeAttachment.inline("big.bin", null,
             Base64.getEncoder().encodeToString(new byte[20_000])));
 
-        assertThatThrownBy(() -> new EnvelopeComposer(10_000).compose(doc, folder, 10))
+        assertThatThrownBy(() -> new EnvelopeComposer(10_000, spool).compose(doc, folder, 10))
             .isInstanceOf(RejectedMailException.class)
             .hasMessage("message larger than 10000 bytes");
+    }
+
+    @Test
+    void aLargeAttachmentFileIsStreamedIntoASpoolFileThatClosingTheContentDeletes() throws Exception {
+        byte[] large = new byte[1_000_000];
+        new java.util.Random(7).nextBytes(large);
+        Files.write(pickup.resolve("export.bin"), large);
+        EnvelopeDocument doc = minimal();
+        doc.getAttachments().add(EnvelopeAttachment.file("export.bin"));
+
+        SubmittedMail mail = composer.compose(doc, folder, 10);
+
+        assertThat(mail.content().size()).isGreaterThan(1_300_000);
+        assertThat(spoolFiles()).isEqualTo(1);
+        MimeMultipart mixed = (MimeMultipart) parse(mail.content().bytes()).getContent();
+        assertThat(mixed.getBodyPart(1).getInputStream().readAllBytes()).isEqualTo(large);
+        mail.content().close();
+        assertThat(spoolFiles()).isZero();
+    }
+
+    @Test
+    void aMessageOverTheLimitLeavesNoSpoolFile() throws Exception {
+        Files.write(pickup.resolve("export.bin"), new byte[2_000_000]);
+        EnvelopeDocument doc = minimal();
+        doc.getAttachments().add(EnvelopeAttachment.file("export.bin"));
+
+        assertThatThrownBy(() -> new EnvelopeComposer(1_000_000, spool).compose(doc, folder, 10))
+            .hasMessage("message larger than 1000000 bytes");
+        assertThat(spoolFiles()).isZero();
+    }
+
+    private long spoolFiles() throws Exception {
+        if (!Files.isDirectory(spoolFolder)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(spoolFolder)) {
+            return files.count();
+        }
     }
 
     private SubmittedMail compose(String fixture, int maxRecipients) throws Exception {

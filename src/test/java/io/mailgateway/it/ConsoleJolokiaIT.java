@@ -127,6 +127,11 @@ class ConsoleJolokiaIT {
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(script.body()).path("status").asInt()).isEqualTo(200);
 
+        // what a recent mail's next hop said shows addresses: the same login
+        assertThat(get("/actuator/deliveries/6B12E67B7F572C0138", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/deliveries/6B12E67B7F572C0138", basic("admin", "wrong")).statusCode()).isEqualTo(403);
+        assertThat(get("/actuator/deliveries/6B12E67B7F572C0138", basic("admin", PASSWORD)).statusCode()).isIn(200, 404);
+
         HttpResponse<String> loginPage = get("/actuator/hawtio/", null);
         assertThat(loginPage.statusCode()).isEqualTo(302);
         assertThat(loginPage.headers().firstValue("Location")).hasValueSatisfying(v -> assertThat(v).endsWith("/actuator/hawtio/login"));

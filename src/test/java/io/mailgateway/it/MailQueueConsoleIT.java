@@ -147,6 +147,61 @@ class MailQueueConsoleIT {
     }
 
     @Test
+    void aLargeDeadLetterIsExportedAndRetriedWithEveryByte() throws Exception {
+        SMART_HOST.rejectRecipient("big@example.net", 550, "5.1.1 no such user");
+        String messageId = Messages.uniqueMessageId();
+        // 3 MB: over the 100 KiB from which the broker keeps a body as a large message, and over the spool's
+        // memory limit, so export and retry stream it (LargeMailIT checks the heap with 50 MB)
+        String message = large(Messages.simple(messageId, "alice@example.com", "big@example.net", "big report"), 3_000_000);
+        send(List.of("big@example.net"), message);
+        MailSummary dead = awaitDead("big@example.net", "no such user");
+
+        console.export(dead.getId());
+        String exported = Files.readString(DATA.resolve("export").resolve(dead.getId() + ".eml"), StandardCharsets.ISO_8859_1);
+        assertThat(exported).startsWith("X-Envelope-From: <alice@example.com>\r\nX-Envelope-To: <big@example.net>\r\nReceived: ")
+            .endsWith(message);
+
+        SMART_HOST.acceptRecipient("big@example.net");
+        console.retry(dead.getId());
+        TestSmartHost.Transaction delivered = await().atMost(Duration.ofSeconds(30)).until(
+            () -> SMART_HOST.withMessageId(messageId).stream().filter(TestSmartHost.Transaction::accepted).findFirst().orElse(null),
+            t -> t != null);
+        assertThat(new String(delivered.data(), StandardCharsets.ISO_8859_1))
+            .isEqualTo(exported.substring(exported.indexOf("Received: ")));
+    }
+
+    @Test
+    void aLargeDeferredMailIsExportedWithEveryByte() throws Exception {
+        SMART_HOST.stop();
+        String messageId = Messages.uniqueMessageId();
+        String message = large(Messages.simple(messageId, "alice@example.com", "big-later@example.net", "big, later"), 2_000_000);
+        try {
+            send(List.of("big-later@example.net"), message);
+            MailSummary deferred = await().atMost(Duration.ofSeconds(20)).until(
+                () -> console.listDeferred().stream().filter(m -> m.getTo().equals("big-later@example.net")).findFirst().orElse(null), m -> m != null);
+            console.export(deferred.getId());
+            assertThat(Files.readString(DATA.resolve("export").resolve(deferred.getId() + ".eml"), StandardCharsets.ISO_8859_1))
+                .startsWith("X-Envelope-From: <alice@example.com>\r\nX-Envelope-To: <big-later@example.net>\r\nReceived: ")
+                .endsWith(message);
+        } finally {
+            SMART_HOST.start();
+        }
+        console.deliverAllDeferredNow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> SMART_HOST.withMessageId(messageId).stream()
+            .anyMatch(t -> t.accepted() && new String(t.data(), StandardCharsets.ISO_8859_1).endsWith(message)));
+    }
+
+    /** {@code message} with base64-like lines appended to its body until it has about {@code size} bytes. */
+    private static String large(String message, int size) {
+        StringBuilder large = new StringBuilder(size + 100).append(message);
+        String line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
+        while (large.length() < size) {
+            large.append(line);
+        }
+        return large.toString();
+    }
+
+    @Test
     void operationsRefuseSomethingThatIsNotAQueueId() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> console.retry("x' OR 1=1 OR MailQueueId='y"))
             .hasMessageContaining("not a queue id");

@@ -7,6 +7,15 @@ import org.junit.jupiter.api.Test;
 
 class HeaderSectionTest {
 
+    /** The content {@link HeaderSection#prepend} makes, read back. */
+    private static byte[] prepend(byte[] message, String fields) {
+        try {
+            return HeaderSection.prepend(MailContent.of(message), fields).bytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -113,7 +122,7 @@ class HeaderSectionTest {
         byte[] original = bytes("Subject: caf\u00e9\r\nTo: a@example.org\r\n\r\nline\n with \r odd \0 bytes\r\n.\r\n\u00ff");
         String fields = "Received: from x\r\n\tby y; now\r\nMessage-ID: <1@gw>\r\n";
 
-        byte[] result = HeaderSection.prepend(original, fields);
+        byte[] result = prepend(original, fields);
 
         byte[] head = fields.getBytes(StandardCharsets.UTF_8);
         assertThat(result).hasSize(head.length + original.length);
@@ -127,7 +136,7 @@ class HeaderSectionTest {
     void prependedFieldsAreThenFoundAsHeaders() {
         byte[] original = bytes("Subject: hi\r\n\r\nbody\r\n");
 
-        byte[] result = HeaderSection.prepend(original, "Message-ID: <1@gw>\r\n");
+        byte[] result = prepend(original, "Message-ID: <1@gw>\r\n");
 
         assertThat(HeaderSection.has(result, "Message-ID")).isTrue();
         assertThat(HeaderSection.has(result, "Subject")).isTrue();
@@ -138,7 +147,7 @@ class HeaderSectionTest {
     void prependToAMessageWithoutHeadersKeepsTheBodyABody() {
         byte[] original = bytes("\r\nMessage-ID: body text\r\n");
 
-        byte[] result = HeaderSection.prepend(original, "Date: now\r\n");
+        byte[] result = prepend(original, "Date: now\r\n");
 
         assertThat(text(result)).isEqualTo("Date: now\r\n\r\nMessage-ID: body text\r\n");
         assertThat(HeaderSection.has(result, "Message-ID")).isFalse();
@@ -146,7 +155,7 @@ class HeaderSectionTest {
 
     @Test
     void prependToAnEmptyMessageEndsTheHeaderSection() {
-        byte[] result = HeaderSection.prepend(new byte[0], "Date: now\r\n");
+        byte[] result = prepend(new byte[0], "Date: now\r\n");
 
         assertThat(text(result)).isEqualTo("Date: now\r\n\r\n");
     }
@@ -156,14 +165,14 @@ class HeaderSectionTest {
         byte[] original = bytes("Subject: hi\r\n\r\nbody\r\n");
         byte[] copy = original.clone();
 
-        HeaderSection.prepend(original, "Date: now\r\n");
+        prepend(original, "Date: now\r\n");
 
         assertThat(original).isEqualTo(copy);
     }
 
     @Test
     void prependToAHeaderOnlyMessageWithoutBlankLineAddsNoBlankLine() {
-        byte[] result = HeaderSection.prepend(bytes("Subject: hi\r\n"), "Date: now\r\n");
+        byte[] result = prepend(bytes("Subject: hi\r\n"), "Date: now\r\n");
 
         assertThat(text(result)).isEqualTo("Date: now\r\nSubject: hi\r\n");
     }
@@ -172,7 +181,7 @@ class HeaderSectionTest {
     void prependToABodyWithoutHeadersOrBlankLineKeepsItABody() {
         byte[] original = bytes("Hello, this is the report.\r\nSecond line\r\n");
 
-        byte[] result = HeaderSection.prepend(original, "Date: now\r\n");
+        byte[] result = prepend(original, "Date: now\r\n");
 
         assertThat(text(result)).isEqualTo("Date: now\r\n\r\nHello, this is the report.\r\nSecond line\r\n");
     }

@@ -3,12 +3,17 @@ package io.mailgateway.pickup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailgateway.mail.HeaderFields;
+import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +42,16 @@ class EmlReaderTest {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
+    private static String text(MailContent content) {
+        try {
+            return text(content.bytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private SubmittedMail read(byte[] file) throws RejectedMailException {
-        return reader.read(file, "test.eml", MAX_RECIPIENTS);
+        return reader.read(MailContent.of(file), "test.eml", MAX_RECIPIENTS);
     }
 
     private SubmittedMail read(String file) throws RejectedMailException {
@@ -382,7 +395,7 @@ class EmlReaderTest {
 
     @Test
     void emptyFileIsRejectedNamingTheFile() {
-        assertThatThrownBy(() -> reader.read(new byte[0], "order-42.eml", MAX_RECIPIENTS))
+        assertThatThrownBy(() -> reader.read(MailContent.of(new byte[0]), "order-42.eml", MAX_RECIPIENTS))
             .isInstanceOf(RejectedMailException.class)
             .hasMessage("\"order-42.eml\": empty file");
     }
@@ -417,7 +430,7 @@ class EmlReaderTest {
     void headerLineOfExactly998OctetsIsAccepted() throws Exception {
         String subject = "Subject: " + "x".repeat(989);
 
-        assertThat(read("From: f@example.org\r\nTo: t@example.org\r\n" + subject + "\r\n\r\nbody\r\n").content())
+        assertThat(text(read("From: f@example.org\r\nTo: t@example.org\r\n" + subject + "\r\n\r\nbody\r\n").content()))
             .isNotEmpty();
     }
 
@@ -449,7 +462,40 @@ class EmlReaderTest {
 
     @Test
     void fileNameWithControlCharactersIsPrintableInTheMessage() {
-        assertThatThrownBy(() -> reader.read(new byte[0], "bad\r\nname.eml", MAX_RECIPIENTS))
+        assertThatThrownBy(() -> reader.read(MailContent.of(new byte[0]), "bad\r\nname.eml", MAX_RECIPIENTS))
             .hasMessage("\"bad??name.eml\": empty file");
+    }
+
+    // a file on disk: only the header section is read, the body is streamed from the file
+
+    @Test
+    void aLargeFileIsReadFromDiskWithTheSameResultAsInMemory() throws Exception {
+        StringBuilder file = new StringBuilder("X-Sender: <tool@example.org>\nX-Receiver: <ops@example.org>\n"
+            + "From: Tool <tool@example.org>\nBcc: hidden@example.org\nSubject: nightly\n\n");
+        while (file.length() < 300_000) {
+            file.append("line ").append(file.length()).append(file.length() % 7 == 0 ? "\r" : "\n");
+        }
+        Path disk = Files.createDirectories(Path.of("target", "eml-reader-test", UUID.randomUUID().toString()))
+            .resolve("large.eml");
+        Files.write(disk, bytes(file.toString()));
+
+        SubmittedMail fromDisk = reader.read(MailContent.ofFile(disk, 0, Files.size(disk)), "large.eml", MAX_RECIPIENTS);
+
+        String expected = new String(HeaderFields.toCrlf(bytes(file.toString())), StandardCharsets.ISO_8859_1)
+            .replace("X-Sender: <tool@example.org>\r\nX-Receiver: <ops@example.org>\r\n", "")
+            .replace("Bcc: hidden@example.org\r\n", "");
+        assertThat(fromDisk.envelope().sender()).isEqualTo("tool@example.org");
+        assertThat(fromDisk.envelope().recipients()).containsExactly("ops@example.org");
+        assertThat(fromDisk.content().size()).isEqualTo(expected.length());
+        assertThat(text(fromDisk.content())).isEqualTo(expected).isEqualTo(text(read(file.toString()).content()));
+        fromDisk.content().close();
+        assertThat(disk).as("the pickup file is the caller's").exists();
+    }
+
+    @Test
+    void aHeaderSectionWithoutEndIsRejectedWithoutReadingItWhole() {
+        String endless = "From: f@example.org\r\n" + ("X-Filler: " + "x".repeat(80) + "\r\n").repeat(12_000);
+
+        assertRejected(endless).hasMessageContaining("no empty line within the first 1048576 bytes");
     }
 }

@@ -195,7 +195,9 @@ public final class SmtpUsers {
      */
     static Map<String, User> parse(String text, String source) {
         Properties properties = new Properties();
-        try (Reader reader = new StringReader(text)) {
+        // Notepad before Windows 10 1903 saved UTF-8 with a byte order mark; it is not part of the first name
+        String withoutBom = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        try (Reader reader = new StringReader(withoutBom)) {
             properties.load(reader);
         } catch (IOException | IllegalArgumentException e) {
             // IllegalArgumentException: a malformed \\uXXXX escape; its message holds no value worth hiding

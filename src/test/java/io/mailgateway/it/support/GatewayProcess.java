@@ -19,8 +19,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "mail-gateway.jar");
 
+    /** The heap the gateway gets unless a test says otherwise. */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m");
+
     private final Map<String, String> environment;
     private final Path log;
+    private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
     private Process process;
 
     public GatewayProcess(Map<String, String> environment, Path log) {
@@ -52,6 +56,15 @@ public final class GatewayProcess implements AutoCloseable {
         environment.put("GATEWAY_DELIVERY_RETRY_MAX_DELAY", "2s");
     }
 
+    /**
+     * JVM options instead of the default ({@code -Xmx256m}), e.g. a small heap and
+     * {@code -XX:+ExitOnOutOfMemoryError} for a memory test. Call before {@link #start}.
+     */
+    public GatewayProcess jvmOptions(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -66,8 +79,10 @@ public final class GatewayProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         String java = ProcessHandle.current().info().command().orElse("java");
         // the test JVM's temp dir (see pom.xml), so a checkout under /tmp is not "data under the temp dir"
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
-            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -86,6 +101,11 @@ public final class GatewayProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("gateway did not open its listener within " + timeout + ", see " + log);
+    }
+
+    /** False once the JVM has exited (crashed, or ended by -XX:+ExitOnOutOfMemoryError). */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no orderly close; what a power cut looks like to the journal. */

@@ -3,8 +3,15 @@ package io.mailgateway.it.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +22,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * A real SMTP server on a loopback port standing in for the smart host: it records every transaction
  * (session, envelope, exact DATA bytes) and can be told to refuse recipients or DATA, or to be down.
+ * Before {@link #start()} it can be given STARTTLS or implicit TLS (with a certificate made in the test)
+ * and AUTH PLAIN/LOGIN for one user.
  */
 public final class TestSmartHost implements AutoCloseable {
 
-    /** One mail transaction that reached the end of DATA (accepted or refused there). */
-    public record Transaction(String sessionId, String from, List<String> recipients, byte[] data, int reply) {
+    /**
+     * One mail transaction that reached the end of DATA (accepted or refused there).
+     *
+     * @param data the DATA bytes; with {@link #keepDataIn} only their first {@value #HEAD_BYTES} bytes
+     * @param size how many bytes DATA had
+     * @param sha256 SHA-256 of all DATA bytes, hex
+     * @param file with {@link #keepDataIn}: the file holding all DATA bytes; else null
+     */
+    public record Transaction(String sessionId, String from, List<String> recipients, byte[] data, int reply,
+                              long size, String sha256, Path file) {
         public String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
@@ -42,29 +62,77 @@ public final class TestSmartHost implements AutoCloseable {
         }
     }
 
+    /** What a transaction keeps in memory when its DATA goes to a file: enough for the header section. */
+    public static final int HEAD_BYTES = 64 * 1024;
+
     private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
+    private volatile Path dataFolder;
     private final Map<String, RejectException> rejectedRecipients = new ConcurrentHashMap<>();
     private final Queue<RejectException> dataReplies = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> rcptCounts = new ConcurrentHashMap<>();
     private volatile SMTPServer server;
     private volatile long dataDelayMillis;
     private volatile int port;
+    private final InetAddress bindAddress;
+    private volatile SSLContext startTls;
+    private volatile SSLContext implicitTls;
+    private volatile String authUser;
+    private volatile String authPassword;
 
     public TestSmartHost() {
+        this(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** Offers STARTTLS with this server context (call before {@link #start()}). */
+    public TestSmartHost withStartTls(SSLContext serverContext) {
+        this.startTls = serverContext;
+        return this;
+    }
+
+    /** TLS from the first byte, port 465 style (call before {@link #start()}). */
+    public TestSmartHost withImplicitTls(SSLContext serverContext) {
+        this.implicitTls = serverContext;
+        return this;
+    }
+
+    /** Offers AUTH PLAIN and LOGIN; only this user and password log in (call before {@link #start()}). */
+    public TestSmartHost withAuth(String user, String password) {
+        this.authUser = user;
+        this.authPassword = password;
+        return this;
     }
 
     /** A smart host that will listen on this port once started (it may be down until then). */
     public TestSmartHost(int port) {
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A server on one loopback address (127.0.0.2, ...): several can share a port, as MX hosts do port 25. */
+    public TestSmartHost(InetAddress bindAddress, int port) {
+        this.bindAddress = bindAddress;
         this.port = port;
     }
 
     public TestSmartHost start() {
-        server = SMTPServer.port(port)
-            .bindAddress(InetAddress.getLoopbackAddress())
+        SMTPServer.Builder builder = SMTPServer.port(port)
+            .bindAddress(bindAddress)
             .hostName("smarthost.test")
             .insertReceivedHeaders(false)
-            .messageHandlerFactory(Handler::new)
-            .build();
+            .messageHandlerFactory(Handler::new);
+        if (startTls != null) {
+            builder.enableTLS().startTlsSocketFactory(startTls);
+        }
+        if (implicitTls != null) {
+            builder.serverSocketFactory(implicitTls);
+        }
+        if (authUser != null) {
+            builder.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, context) -> {
+                if (!authUser.equals(user) || !authPassword.equals(password)) {
+                    throw new LoginFailedException("5.7.8 Authentication credentials invalid");
+                }
+            }));
+        }
+        server = builder.build();
         server.start();
         port = server.getPortAllocated();
         return this;
@@ -101,6 +169,16 @@ public final class TestSmartHost implements AutoCloseable {
         dataReplies.add(new RejectException(code, text));
     }
 
+    /**
+     * DATA goes to a file in this folder instead of memory (the test JVM need not hold a 50 MB mail either);
+     * {@link Transaction#data()} then holds only the first {@value #HEAD_BYTES} bytes.
+     */
+    public TestSmartHost keepDataIn(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        this.dataFolder = folder;
+        return this;
+    }
+
     /** Each end-of-DATA reply waits this long: a slow smart host, so that a backlog builds up. */
     public void slowDown(long millis) {
         this.dataDelayMillis = millis;
@@ -121,6 +199,14 @@ public final class TestSmartHost implements AutoCloseable {
     /** How often RCPT TO named this address, accepted or not. */
     public int rcptCount(String address) {
         return rcptCounts.getOrDefault(address, 0);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private final class Handler implements MessageHandler {
@@ -149,8 +235,25 @@ public final class TestSmartHost implements AutoCloseable {
 
         @Override
         public String data(InputStream data) throws RejectException, IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            data.transferTo(bytes);
+            MessageDigest sha256 = sha256();
+            Path folder = dataFolder;
+            Path file = null;
+            byte[] kept;
+            long size;
+            if (folder == null) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                data.transferTo(new DigestOutputStream(bytes, sha256));
+                kept = bytes.toByteArray();
+                size = kept.length;
+            } else {
+                file = Files.createTempFile(folder, "data-", ".eml");
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+                    size = data.transferTo(out);
+                }
+                try (InputStream head = Files.newInputStream(file)) {
+                    kept = head.readNBytes(HEAD_BYTES);
+                }
+            }
             if (dataDelayMillis > 0) {
                 try {
                     Thread.sleep(dataDelayMillis);
@@ -160,7 +263,7 @@ public final class TestSmartHost implements AutoCloseable {
             }
             RejectException refusal = dataReplies.poll();
             transactions.add(new Transaction(context.getSessionId(), from, List.copyOf(recipients),
-                bytes.toByteArray(), refusal == null ? 250 : refusal.getCode()));
+                kept, refusal == null ? 250 : refusal.getCode(), size, HexFormat.of().formatHex(sha256.digest()), file));
             if (refusal != null) {
                 throw new RejectException(refusal.getCode(), refusal.getMessage());
             }

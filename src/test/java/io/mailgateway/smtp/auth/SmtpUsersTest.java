@@ -43,6 +43,16 @@ class SmtpUsersTest {
     }
 
     @Test
+    void aFileSavedByWindowsNotepadWithByteOrderMarkAndCrlfIsRead() throws IOException {
+        Files.writeString(file, "\uFEFFalice=" + aliceHash + "\r\nalice.senders=*@example.com\r\n", UTF_8);
+
+        SmtpUsers users = SmtpUsers.load(file, clock);
+
+        assertThat(users.authenticate("alice", "alice-pw".toCharArray())).contains("alice");
+        assertThat(users.maySendAs("alice", "alice@example.com")).isTrue();
+    }
+
+    @Test
     void wrongPasswordIsRefused() throws IOException {
         SmtpUsers users = usersFile("alice=" + aliceHash, "bob=" + bobHash);
 
