@@ -17,20 +17,20 @@ import org.apache.james.jdkim.exceptions.PermFailException;
  * RFC 6376 that shares no code with ours. The public key records it would look up in DNS are published here
  * from the test's own key pair, in the record format of RFC 6376 §3.6.1, never taken from the signer.
  */
-final class IndependentVerifier {
+public final class IndependentVerifier {
 
     private final Map<String, String> records = new HashMap<>();
 
     /** What a receiver would find at {@code selector._domainkey.domain}: an RSA key record. */
-    IndependentVerifier publishRsa(String selector, String domain, PublicKey key) {
+    public IndependentVerifier publishRsa(String selector, String domain, PublicKey key) {
         records.put(selector + "._domainkey." + domain,
             "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(key.getEncoded()));
         return this;
     }
 
     /** The outcome: the verified signatures' records, or the verifier's reason for failing. */
-    record Verdict(List<SignatureRecord> verified, String failure) {
-        boolean passed() {
+    public record Verdict(List<SignatureRecord> verified, String failure) {
+        public boolean passed() {
             return failure == null && verified != null && !verified.isEmpty();
         }
 
@@ -40,7 +40,7 @@ final class IndependentVerifier {
         }
     }
 
-    Verdict verify(byte[] message) {
+    public Verdict verify(byte[] message) {
         PublicKeyRecordRetriever dns = (method, selector, domain) -> {
             String record = records.get(selector + "._domainkey." + domain);
             if (record == null) {
