@@ -16,6 +16,7 @@ import io.mailgateway.delivery.routing.DomainRoutes;
 import io.mailgateway.delivery.routing.FailoverTransport;
 import io.mailgateway.delivery.routing.RoutingTransport;
 import io.mailgateway.delivery.bounce.BounceComposer;
+import io.mailgateway.delivery.dkim.DkimKeys;
 import io.mailgateway.mail.MailSpool;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -145,8 +146,14 @@ public class DeliveryConfiguration {
 
     /** Referenced by routes/deliver.yaml as {@code javaMailSender=#envelopeMailSender}. */
     @Bean
-    EnvelopeMailSender envelopeMailSender(RoutingTransport transport) {
-        return new EnvelopeMailSender(transport);
+    EnvelopeMailSender envelopeMailSender(RoutingTransport transport, DkimKeys dkimKeys) {
+        return new EnvelopeMailSender(transport, dkimKeys);
+    }
+
+    /** gateway.delivery.dkim: a key that cannot be used stops the start, naming the file and the problem. */
+    @Bean
+    DkimKeys dkimKeys(GatewayProperties properties, Clock clock) {
+        return DkimKeys.load(properties.getDelivery().getDkim(), clock);
     }
 
     @Bean

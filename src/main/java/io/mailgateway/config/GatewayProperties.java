@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.delivery.dkim.DkimSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -236,6 +237,10 @@ public class GatewayProperties {
         private final Retry retry = new Retry();
         @Valid
         private final Bounces bounces = new Bounces();
+        /** DKIM keys per sender domain; mail whose From is in one of the domains is signed at delivery. */
+        @Valid
+        @NotNull
+        private List<DkimSettings> dkim = new ArrayList<>();
         /** Parallel deliveries; each keeps its own connection to the next hop open between messages. */
         @Min(1) @Max(64)
         private int concurrency = 4;
@@ -314,6 +319,8 @@ public class GatewayProperties {
         public Mx getMx() { return mx; }
         public Retry getRetry() { return retry; }
         public Bounces getBounces() { return bounces; }
+        public List<DkimSettings> getDkim() { return dkim; }
+        public void setDkim(List<DkimSettings> dkim) { this.dkim = dkim; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public Duration getConnectTimeout() { return connectTimeout; }

@@ -1,11 +1,19 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.delivery.dkim.DkimKeys;
+import io.mailgateway.delivery.dkim.DkimResult;
+import io.mailgateway.mail.MailContent;
+import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Properties;
 import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailAuthenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code javaMailSender} of the delivery route's Camel Mail endpoint.
@@ -18,11 +26,19 @@ import org.apache.camel.component.mail.MailAuthenticator;
  */
 public final class EnvelopeMailSender implements JavaMailSender {
 
+    private static final Logger log = LoggerFactory.getLogger(EnvelopeMailSender.class);
+
     private final Transport transport;
+    private final DkimKeys dkim;
     private final Session session = Session.getInstance(new Properties());
 
     public EnvelopeMailSender(Transport transport) {
+        this(transport, DkimKeys.none());
+    }
+
+    public EnvelopeMailSender(Transport transport, DkimKeys dkim) {
         this.transport = transport;
+        this.dkim = dkim;
     }
 
     @Override
@@ -30,7 +46,29 @@ public final class EnvelopeMailSender implements JavaMailSender {
         if (!(message instanceof QueuedMimeMessage queued)) {
             throw new MessagingException("the delivery route sends only queued mail, got " + message.getClass().getName());
         }
-        queued.report(transport.deliver(queued.mail()));
+        queued.report(transport.deliver(signed(queued.mail())));
+    }
+
+    /**
+     * The mail as it goes out this attempt: with a DKIM-Signature field in front of the unchanged bytes when
+     * a key for its From domain is configured (gateway.delivery.dkim). Signed anew at each attempt (a fresh
+     * t=, a rotated key) and never stored: deferred copies and dead letters keep the bytes as received.
+     */
+    private QueuedMail signed(QueuedMail mail) throws MessagingException {
+        if (dkim.isEmpty()) {
+            return mail;
+        }
+        DkimResult result;
+        try (InputStream in = mail.content().open()) {
+            result = dkim.sign(in);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read " + mail.id() + " to DKIM-sign it: " + e, e);
+        }
+        if (!result.isSigned()) {
+            log.debug("[delivery] {} not DKIM-signed: {}", mail.id(), result.reason());
+            return mail;
+        }
+        return mail.withContent(MailContent.concat(MailContent.of(result.headerBytes()), mail.content()));
     }
 
     public Transport transport() {

@@ -52,6 +52,11 @@ public record QueuedMail(
         return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts, reason, notBefore);
     }
 
+    /** The same mail with other bytes, e.g. with a DKIM signature in front for one delivery attempt. */
+    public QueuedMail withContent(MailContent other) {
+        return new QueuedMail(id, envelope, other, trace, attempts, lastError, nextAttemptAt);
+    }
+
     /** The same mail for only some of its recipients, e.g. those one route delivers. */
     public QueuedMail forRecipients(List<String> recipients) {
         return new QueuedMail(id, envelope.withRecipients(recipients), content, trace, attempts, lastError, nextAttemptAt);
