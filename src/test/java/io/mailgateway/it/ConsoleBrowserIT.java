@@ -4,24 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
+import io.mailgateway.it.support.MailQueues;
 import io.mailgateway.it.support.Messages;
 import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
 import io.mailgateway.it.support.TestSmartHost;
 import io.mailgateway.smtp.SmtpListeners;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.management.JMX;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -84,10 +81,8 @@ class ConsoleBrowserIT {
             assertThat(client.sendMail("alice@example.com", List.of("typo@example.net"),
                 Messages.simple(messageId, "alice@example.com", "typo@example.net", "Quarterly numbers"))).startsWith("250 ");
         }
-        MailQueueMXBean queue = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
-            new ObjectName(MailQueue.OBJECT_NAME), MailQueueMXBean.class);
-        MailSummary dead = await().atMost(Duration.ofSeconds(20)).until(() -> queue.listDead().stream()
-            .filter(m -> m.getTo().equals("typo@example.net")).findFirst().orElse(null), m -> m != null);
+        MailQueueMXBean queue = MailQueues.local();
+        MailSummary dead = MailQueues.awaitDead(queue, "typo@example.net");
         SMART_HOST.acceptRecipient("typo@example.net");
 
         ProcessBuilder node = new ProcessBuilder("node", "console.mjs")

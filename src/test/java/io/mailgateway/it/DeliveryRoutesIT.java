@@ -3,10 +3,10 @@ package io.mailgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
 import io.mailgateway.it.support.GatewayProcess;
+import io.mailgateway.it.support.MailQueues;
 import io.mailgateway.it.support.Messages;
 import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
@@ -14,7 +14,6 @@ import io.mailgateway.it.support.TestSmartHost;
 import io.mailgateway.smtp.SmtpListeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.management.JMX;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,8 +120,7 @@ class DeliveryRoutesIT {
 
     @BeforeEach
     void connect() throws Exception {
-        queue = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), new ObjectName(MailQueue.OBJECT_NAME),
-            MailQueueMXBean.class);
+        queue = MailQueues.local();
     }
 
     @Test
@@ -160,8 +156,7 @@ class DeliveryRoutesIT {
         BUSY.rejectRecipient("both@busy.example", 421, "4.7.0 primary busy");
         BACKUP.rejectRecipient("both@busy.example", 451, "4.3.0 backup busy too");
         send(List.of("both@busy.example"));
-        MailSummary deferred = await().atMost(Duration.ofSeconds(20)).until(() -> queue.listDeferred().stream()
-            .filter(m -> m.getTo().equals("both@busy.example")).findFirst().orElse(null), m -> m != null);
+        MailSummary deferred = MailQueues.awaitDeferred(queue, "both@busy.example");
         assertThat(deferred.getLastError()).contains("primary busy").contains("failover: ").contains("backup busy too");
     }
 

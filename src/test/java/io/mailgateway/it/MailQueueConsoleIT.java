@@ -3,23 +3,20 @@ package io.mailgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
+import io.mailgateway.it.support.MailQueues;
 import io.mailgateway.it.support.Messages;
 import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
 import io.mailgateway.it.support.TestSmartHost;
 import io.mailgateway.smtp.SmtpListeners;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import javax.management.JMX;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,8 +63,7 @@ class MailQueueConsoleIT {
 
     @BeforeEach
     void connect() throws Exception {
-        console = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), new ObjectName(MailQueue.OBJECT_NAME),
-            MailQueueMXBean.class);
+        console = MailQueues.local();
     }
 
     @Test
@@ -76,8 +72,7 @@ class MailQueueConsoleIT {
         String messageId = Messages.uniqueMessageId();
         send(List.of("typo@example.net"), Messages.simple(messageId, "alice@example.com", "typo@example.net", "Quarterly numbers"));
 
-        MailSummary dead = await().atMost(Duration.ofSeconds(20))
-            .until(() -> console.listDead().stream().filter(m -> m.getTo().equals("typo@example.net")).findFirst().orElse(null), m -> m != null);
+        MailSummary dead = MailQueues.awaitDead(console, "typo@example.net");
         assertThat(dead.getLastError()).contains("550 5.1.1 <typo@example.net>: Recipient address rejected");
         assertThat(dead.getSubject()).isEqualTo("Quarterly numbers");
         assertThat(dead.getFrom()).isEqualTo("alice@example.com");
@@ -132,8 +127,7 @@ class MailQueueConsoleIT {
         String messageId = Messages.uniqueMessageId();
         try {
             send(List.of("later@example.net"), Messages.simple(messageId, "alice@example.com", "later@example.net", "waits an hour"));
-            MailSummary deferred = await().atMost(Duration.ofSeconds(20)).until(
-                () -> console.listDeferred().stream().filter(m -> m.getTo().equals("later@example.net")).findFirst().orElse(null), m -> m != null);
+            MailSummary deferred = MailQueues.awaitDeferred(console, "later@example.net");
             assertThat(deferred.getLastError()).contains("cannot connect");
             assertThat(deferred.getNextAttempt()).isNotEmpty();
             assertThat(deferred.getAttempts()).isEqualTo(1);
@@ -177,8 +171,7 @@ class MailQueueConsoleIT {
         String message = large(Messages.simple(messageId, "alice@example.com", "big-later@example.net", "big, later"), 2_000_000);
         try {
             send(List.of("big-later@example.net"), message);
-            MailSummary deferred = await().atMost(Duration.ofSeconds(20)).until(
-                () -> console.listDeferred().stream().filter(m -> m.getTo().equals("big-later@example.net")).findFirst().orElse(null), m -> m != null);
+            MailSummary deferred = MailQueues.awaitDeferred(console, "big-later@example.net");
             console.export(deferred.getId());
             assertThat(Files.readString(DATA.resolve("export").resolve(deferred.getId() + ".eml"), StandardCharsets.ISO_8859_1))
                 .startsWith("X-Envelope-From: <alice@example.com>\r\nX-Envelope-To: <big-later@example.net>\r\nReceived: ")

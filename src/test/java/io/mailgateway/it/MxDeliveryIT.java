@@ -3,9 +3,9 @@ package io.mailgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
+import io.mailgateway.it.support.MailQueues;
 import io.mailgateway.it.support.Messages;
 import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
@@ -13,14 +13,11 @@ import io.mailgateway.it.support.TestDnsServer;
 import io.mailgateway.it.support.TestSmartHost;
 import io.mailgateway.smtp.SmtpListeners;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import javax.management.JMX;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,8 +88,7 @@ class MxDeliveryIT {
 
     @BeforeEach
     void connect() throws Exception {
-        queue = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), new ObjectName(MailQueue.OBJECT_NAME),
-            MailQueueMXBean.class);
+        queue = MailQueues.local();
     }
 
     @Test
@@ -115,20 +111,19 @@ class MxDeliveryIT {
     @Test
     void aNullMxIsADeadLetterSayingTheDomainAcceptsNoMail() throws Exception {
         send("u@nomail.test");
-        assertThat(awaitDead("u@nomail.test").getLastError()).contains("does not accept mail (null MX, RFC 7505)");
+        assertThat(MailQueues.awaitDead(queue, "u@nomail.test").getLastError()).contains("does not accept mail (null MX, RFC 7505)");
     }
 
     @Test
     void aDomainThatDoesNotExistIsADeadLetter() throws Exception {
         send("u@nxdomain.test");
-        assertThat(awaitDead("u@nxdomain.test").getLastError()).contains("domain nxdomain.test does not exist (DNS: NXDOMAIN)");
+        assertThat(MailQueues.awaitDead(queue, "u@nxdomain.test").getLastError()).contains("domain nxdomain.test does not exist (DNS: NXDOMAIN)");
     }
 
     @Test
     void aDnsTimeoutDefersTheMail() throws Exception {
         send("u@slowdns.test");
-        MailSummary deferred = await().atMost(Duration.ofSeconds(30)).until(() -> queue.listDeferred().stream()
-            .filter(m -> m.getTo().equals("u@slowdns.test")).findFirst().orElse(null), m -> m != null);
+        MailSummary deferred = MailQueues.awaitDeferred(queue, "u@slowdns.test");
         assertThat(deferred.getLastError()).contains("DNS lookup of MX for slowdns.test failed temporarily");
         assertThat(queue.listDead()).noneMatch(m -> m.getTo().equals("u@slowdns.test"));
     }
@@ -137,8 +132,7 @@ class MxDeliveryIT {
     void domainsAreDeliveredIndependentlyAndTheDeliveredOneIsNeverSentAgain() throws Exception {
         String id = send("a@ordered.test", "b@later.test");
         awaitAcceptedAt(MX1, id);
-        MailSummary deferred = await().atMost(Duration.ofSeconds(30)).until(() -> queue.listDeferred().stream()
-            .filter(m -> m.getTo().equals("b@later.test")).findFirst().orElse(null), m -> m != null);
+        MailSummary deferred = MailQueues.awaitDeferred(queue, "b@later.test");
         assertThat(deferred.getLastError()).contains("no MX host of later.test took the mail");
 
         DNS.clear("later.test").mx("later.test", 10, "mx2.test");
@@ -152,11 +146,6 @@ class MxDeliveryIT {
     private static void awaitAcceptedAt(TestSmartHost host, String messageId) {
         await().atMost(Duration.ofSeconds(30)).until(() ->
             host.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
-    }
-
-    private MailSummary awaitDead(String recipient) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> queue.listDead().stream()
-            .filter(m -> m.getTo().equals(recipient)).findFirst().orElse(null), m -> m != null);
     }
 
     private String send(String... to) throws IOException {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
+import io.mailgateway.it.support.MailQueues;
 import io.mailgateway.it.support.Messages;
 import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
@@ -14,7 +14,6 @@ import io.mailgateway.smtp.SmtpListeners;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -30,8 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.management.JMX;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,8 +122,7 @@ class OAuth2SmartHostIT {
 
     @BeforeEach
     void connect() throws Exception {
-        queue = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), new ObjectName(MailQueue.OBJECT_NAME),
-            MailQueueMXBean.class);
+        queue = MailQueues.local();
     }
 
     @Test
@@ -167,8 +163,7 @@ class OAuth2SmartHostIT {
     void aTokenEndpointOutageDefersTheMailWithTheReasonUntilItIsBack() throws Exception {
         TOKENS.down = true;
         String id = send("later@outage.example");
-        MailSummary deferred = await().atMost(Duration.ofSeconds(20)).until(() -> queue.listDeferred().stream()
-            .filter(m -> m.getTo().equals("later@outage.example")).findFirst().orElse(null), m -> m != null);
+        MailSummary deferred = MailQueues.awaitDeferred(queue, "later@outage.example");
         assertThat(deferred.getLastError())
             .contains("the OAuth2 token endpoint http://127.0.0.1:")
             .contains("answered 503 (temporarily_unavailable: token service down)")
