@@ -8,29 +8,38 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
+import jakarta.jms.Queue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 
 /**
  * {@link BrokerQueues} of an external Artemis broker, over JMS: counts, scheduled messages, deletion and
  * "deliver now" are QueueControl operations sent as management messages to the broker's management address
  * ({@code activemq.management}, answered on a temporary queue); ready messages are read with a JMS
  * QueueBrowser. The gateway's broker user therefore needs the {@code manage} permission on the management
- * address and {@code createNonDurableQueue}/{@code consume}/{@code send} on temporary queues (see
- * artemis-config/external/).
+ * address and {@code createNonDurableQueue}, {@code deleteNonDurableQueue}, {@code createAddress},
+ * {@code deleteAddress}, {@code consume}, {@code send} on its reply queues {@code mailgateway.reply.#} (see
+ * artemis-config/external/security-settings.xml).
  *
  * <p>What it cannot do: read the body of a scheduled message (management lists properties only, JMS does
  * not browse scheduled messages), so deferred mail cannot be exported; and see the broker's duplicate-id
  * cache, so {@link #duplicateKnown} answers false.
  */
 public final class ExternalBrokerQueues implements BrokerQueues, AutoCloseable {
+
+    /** Temporary queues for management replies: mailgateway.reply.UUID (security-settings.xml matches the prefix). */
+    public static final String REPLY_PREFIX = "mailgateway.reply.";
 
     /** Artemis' default {@code management-address}. */
     public static final String MANAGEMENT_ADDRESS = "activemq.management";
@@ -144,7 +153,13 @@ public final class ExternalBrokerQueues implements BrokerQueues, AutoCloseable {
 
     private Object request(String queue, String what, MessageFiller filler) {
         return withSession(session -> {
-            TemporaryQueue replies = session.createTemporaryQueue();
+            // a temporary reply queue with a known prefix (a JMS temporary queue has a bare UUID as its name,
+            // which broker security could only match with "#")
+            String replyName = REPLY_PREFIX + UUID.randomUUID();
+            ClientSession core = ((ActiveMQSession) session).getCoreSession();
+            core.createQueue(QueueConfiguration.of(replyName).setAddress(replyName).setRoutingType(RoutingType.ANYCAST)
+                .setDurable(false).setTemporary(true).setAutoCreateAddress(true));
+            Queue replies = session.createQueue(replyName);
             try (MessageProducer producer = session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
                  MessageConsumer consumer = session.createConsumer(replies)) {
                 Message request = session.createMessage();
@@ -161,7 +176,7 @@ public final class ExternalBrokerQueues implements BrokerQueues, AutoCloseable {
                 }
                 return JMSManagementHelper.getResult(reply);
             } finally {
-                replies.delete();
+                core.deleteQueue(replyName);
             }
         });
     }

@@ -1,0 +1,196 @@
+package io.mailgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgateway.it.support.GatewayProcess;
+import io.mailgateway.it.support.Messages;
+import io.mailgateway.it.support.SmtpClient;
+import io.mailgateway.it.support.StandaloneBroker;
+import io.mailgateway.it.support.TestDataDirs;
+import io.mailgateway.it.support.TestSmartHost;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateways (child JVMs, {@code GATEWAY_BROKER_URL}) on one Artemis broker that is not theirs: a broker in
+ * the test JVM on a loopback TCP port, configured from the shipped artemis-config/external/ files, with
+ * security on. Each gateway has its own test smart host, so a mail arriving at gateway B's smart host was
+ * delivered by gateway B.
+ */
+class ExternalBrokerIT {
+
+    private static final String CONSOLE_PASSWORD = "console-secret-for-tests";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static StandaloneBroker broker;
+    private static final List<Gateway> gateways = new ArrayList<>();
+
+    record Gateway(GatewayProcess process, TestSmartHost smartHost, int smtpPort, int httpPort, Path log) {
+    }
+
+    @BeforeAll
+    static void startBrokerAndTwoGateways() throws Exception {
+        Path root = TestDataDirs.fresh("external-broker");
+        broker = StandaloneBroker.start(root.resolve("standalone-broker"));
+        for (String name : List.of("a", "b")) {
+            TestSmartHost smartHost = new TestSmartHost().start();
+            smartHost.slowDown(50);
+            smartHost.rejectRecipient("dead@example.net", 550, "5.1.1 no such user");
+            Path data = root.resolve("gateway-" + name);
+            Map<String, String> environment = GatewayProcess.environment(data);
+            int smtpPort = GatewayProcess.freePort();
+            int httpPort = GatewayProcess.freePort();
+            environment.put("GATEWAY_SMTP_RELAY_PORT", String.valueOf(smtpPort));
+            environment.put("SERVER_PORT", String.valueOf(httpPort));
+            environment.put("GATEWAY_HOSTNAME", "gateway-" + name + ".test");
+            environment.put("GATEWAY_CONSOLE_PASSWORD", CONSOLE_PASSWORD);
+            environment.put("GATEWAY_BROKER_URL", broker.url() + "?reconnectAttempts=-1");
+            environment.put("GATEWAY_BROKER_USERNAME", StandaloneBroker.USER);
+            environment.put("GATEWAY_BROKER_PASSWORD", StandaloneBroker.PASSWORD);
+            environment.put("GATEWAY_DELIVERY_BOUNCES_ENABLED", "false");
+            GatewayProcess.smartHost(environment, smartHost.port());
+            Path log = data.resolve("gateway.log");
+            GatewayProcess process = new GatewayProcess(environment, log).start(Duration.ofSeconds(120));
+            gateways.add(new Gateway(process, smartHost, smtpPort, httpPort, log));
+        }
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        for (Gateway gateway : gateways) {
+            gateway.process().close();
+            gateway.smartHost().close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void gatewaysStartWithoutAnEmbeddedBrokerAndNeverLogTheBrokerPassword() throws Exception {
+        for (Gateway gateway : gateways) {
+            String log = Files.readString(gateway.log(), StandardCharsets.UTF_8);
+            assertThat(log).contains("[broker] external Artemis at " + broker.url())
+                .doesNotContain("embedded Artemis started")
+                .doesNotContain(StandaloneBroker.PASSWORD);
+        }
+        JsonNode health = JSON.readTree(HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateways.get(0).httpPort() + "/actuator/health"))
+            .header("Authorization", basic()).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void mailAcceptedByOneGatewayIsDeliveredByBoth() throws Exception {
+        Gateway a = gateways.get(0);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String messageId = Messages.uniqueMessageId();
+            ids.add(messageId);
+            try (SmtpClient client = SmtpClient.connect(a.smtpPort())) {
+                client.reply();
+                assertThat(client.sendMail("sender@example.com", List.of("rcpt@example.net"),
+                    Messages.simple(messageId, "sender@example.com", "rcpt@example.net", "spread " + i)))
+                    .startsWith("250");
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id ->
+            gateways.stream().anyMatch(g -> !g.smartHost().withMessageId(id).isEmpty())));
+        long byA = ids.stream().filter(id -> !a.smartHost().withMessageId(id).isEmpty()).count();
+        long byB = ids.stream().filter(id -> !gateways.get(1).smartHost().withMessageId(id).isEmpty()).count();
+        System.out.printf("[external-broker] 40 mails accepted by gateway a: delivered by a=%d, by b=%d%n", byA, byB);
+        assertThat(byB).as("gateway b consumes the shared queue too").isPositive();
+        assertThat(byA).isPositive();
+    }
+
+    @Test
+    void aDeadLetterIsListedAndRetriedFromTheOtherGatewaysConsole() throws Exception {
+        Gateway a = gateways.get(0);
+        Gateway b = gateways.get(1);
+        String messageId = Messages.uniqueMessageId();
+        String reply;
+        try (SmtpClient client = SmtpClient.connect(b.smtpPort())) {
+            client.reply();
+            reply = client.sendMail("", List.of("dead@example.net"),
+                Messages.simple(messageId, "sender@example.com", "dead@example.net", "dead letter"));
+        }
+        assertThat(reply).startsWith("250");
+        String queueId = reply.substring(reply.lastIndexOf(' ') + 1).strip();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> deadIds(a).contains(queueId));
+        assertThat(jolokia(a, "{\"type\":\"read\",\"mbean\":\"mailgateway:type=MailQueue\",\"attribute\":\"DeadCount\"}")
+            .path("value").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(deadIds(b)).contains(queueId);
+
+        for (Gateway gateway : gateways) {
+            gateway.smartHost().acceptRecipient("dead@example.net");
+        }
+        JsonNode retried = jolokia(a, "{\"type\":\"exec\",\"mbean\":\"mailgateway:type=MailQueue\","
+            + "\"operation\":\"retry\",\"arguments\":[\"" + queueId + "\"]}");
+        assertThat(retried.path("value").asText()).isEqualTo("retrying " + queueId);
+        await().atMost(Duration.ofSeconds(60)).until(() -> gateways.stream().anyMatch(g ->
+            g.smartHost().withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !deadIds(a).contains(queueId));
+    }
+
+    @Test
+    void mailPublishedToTheExternalBrokersIntakeQueueIsDelivered() throws Exception {
+        String subject = "jms intake " + java.util.UUID.randomUUID();
+        try (Connection connection = new ActiveMQConnectionFactory(broker.url(), StandaloneBroker.USER,
+                StandaloneBroker.PASSWORD).createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage message = session.createTextMessage("Hello from an application.");
+            message.setStringProperty("To", "app-rcpt@example.net");
+            message.setStringProperty("From", "app@example.com");
+            message.setStringProperty("Subject", subject);
+            session.createProducer(session.createQueue("mail.submit")).send(message);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> gateways.stream().anyMatch(g ->
+            g.smartHost().where(t -> t.accepted() && t.text().contains("Subject: " + subject)).size() == 1));
+    }
+
+    private static List<String> deadIds(Gateway gateway) throws Exception {
+        JsonNode dead = jolokia(gateway, "{\"type\":\"exec\",\"mbean\":\"mailgateway:type=MailQueue\","
+            + "\"operation\":\"listDead\"}");
+        List<String> ids = new ArrayList<>();
+        dead.path("value").forEach(mail -> ids.add(mail.path("id").asText()));
+        return ids;
+    }
+
+    private static JsonNode jolokia(Gateway gateway, String request) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.httpPort() + "/actuator/jolokia"))
+            .header("Authorization", basic())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode json = JSON.readTree(response.body());
+        assertThat(json.path("status").asInt()).as(response.body()).isEqualTo(200);
+        return json;
+    }
+
+    private static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + CONSOLE_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    }
+}
