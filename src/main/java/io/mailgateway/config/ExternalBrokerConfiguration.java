@@ -2,6 +2,9 @@ package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.console.ExternalBrokerQueues;
+import io.mailgateway.queue.QueueNames;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +49,39 @@ public class ExternalBrokerConfiguration {
     /** Counts, deferred and dead listings, deletion for the console, over management messages. */
     @Bean(destroyMethod = "close")
     BrokerQueues brokerQueues(GatewayProperties properties) {
-        return new ExternalBrokerQueues(clientFactory(properties.getBroker()), properties.getBroker().getSendTimeout());
+        ExternalBrokerQueues queues = new ExternalBrokerQueues(clientFactory(properties.getBroker()),
+            properties.getBroker().getSendTimeout());
+        checkBroker(queues, properties);
+        return queues;
+    }
+
+    /**
+     * The embedded broker's safety rules, checked on the external broker at start: the gateway refuses to
+     * start when a queue is missing or an address would drop mail. A broker that cannot be reached now does
+     * not stop the start (the other broker of a pair may be starting; the routes keep reconnecting): that is
+     * logged, and /actuator/health shows it.
+     */
+    private static void checkBroker(ExternalBrokerQueues queues, GatewayProperties properties) {
+        String where = "gateway.broker.url " + displayUrl(properties.getBroker().getUrl());
+        List<String> queueNames = new ArrayList<>(List.of(QueueNames.OUTBOUND, QueueNames.DEAD));
+        List<String> addresses = new ArrayList<>(List.of(QueueNames.OUTBOUND, QueueNames.DEAD));
+        if (properties.getJms().isEnabled()) {
+            queueNames.addAll(List.of(properties.getJms().getQueue(), properties.getJms().invalidQueue()));
+            addresses.add(properties.getJms().getQueue());
+        }
+        List<String> problems;
+        try {
+            problems = queues.safetyProblems(queueNames, addresses);
+        } catch (RuntimeException e) {
+            log.warn("[broker] cannot check the external broker's queues and address settings now ({}): {}", where,
+                e.getMessage());
+            return;
+        }
+        if (!problems.isEmpty()) {
+            throw BrokerSafetyCheck.refuse(where, problems);
+        }
+        log.info("[broker] external broker checked: queues {} declared, dead-letter and expiry addresses set, no DROP",
+            queueNames);
     }
 
     /**

@@ -20,7 +20,9 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import io.mailgateway.config.BrokerSafetyCheck;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 
 /**
@@ -122,6 +124,45 @@ public final class ExternalBrokerQueues implements BrokerQueues, AutoCloseable {
     public String state() {
         withSession(session -> session.createQueue(MANAGEMENT_ADDRESS));
         return "connected";
+    }
+
+    /**
+     * What the embedded broker's start-up check refuses, asked of the external broker: each queue must exist,
+     * and each of {@code checkedAddresses} must resolve to settings with a dead-letter address that has a
+     * queue, an expiry address, and no DROP policy ({@link BrokerSafetyCheck#forAddress}). Empty when safe.
+     *
+     * @throws IllegalStateException when the broker cannot be asked now (unreachable, no manage permission)
+     */
+    public List<String> safetyProblems(List<String> queues, List<String> checkedAddresses) {
+        List<String> problems = new ArrayList<>();
+        for (String queue : queues) {
+            if (!queueExists(queue)) {
+                problems.add("queue " + queue + " is not declared on the broker (artemis-config/external/addresses.xml)");
+            }
+        }
+        for (String address : checkedAddresses) {
+            String json = (String) request(address, "getAddressSettingsAsJSON", message ->
+                JMSManagementHelper.putOperationInvocation(message, ResourceNames.BROKER, "getAddressSettingsAsJSON", address));
+            AddressSettings settings = AddressSettings.fromJSON(json);
+            boolean deadQueueExists = settings.getDeadLetterAddress() != null
+                && queueExists(settings.getDeadLetterAddress().toString());
+            problems.addAll(BrokerSafetyCheck.forAddress(address, settings, deadQueueExists));
+        }
+        return problems;
+    }
+
+    private boolean queueExists(String queue) {
+        try {
+            attribute(queue, "messageCount");
+            return true;
+        } catch (IllegalStateException e) {
+            // a missing queue is a refused request; a missing permission is a different problem, reported as is
+            if (e.getMessage() != null && e.getMessage().contains("refused by the broker")
+                    && !e.getMessage().contains("permission")) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

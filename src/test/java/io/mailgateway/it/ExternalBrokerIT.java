@@ -1,6 +1,7 @@
 package io.mailgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,6 +93,7 @@ class ExternalBrokerIT {
         for (Gateway gateway : gateways) {
             String log = Files.readString(gateway.log(), StandardCharsets.UTF_8);
             assertThat(log).contains("[broker] external Artemis at " + broker.url())
+                .contains("[broker] external broker checked")
                 .doesNotContain("embedded Artemis started")
                 .doesNotContain(StandaloneBroker.PASSWORD);
         }
@@ -168,6 +170,23 @@ class ExternalBrokerIT {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> gateways.stream().anyMatch(g ->
             g.smartHost().where(t -> t.accepted() && t.text().contains("Subject: " + subject)).size() == 1));
+    }
+
+    @Test
+    void aGatewayRefusesToStartWhenTheBrokerLacksOneOfItsQueues() throws Exception {
+        Path data = TestDataDirs.fresh("external-broker-missing-queue");
+        Map<String, String> environment = GatewayProcess.environment(data);
+        environment.put("GATEWAY_CONSOLE_PASSWORD", CONSOLE_PASSWORD);
+        environment.put("GATEWAY_BROKER_URL", broker.url());
+        environment.put("GATEWAY_BROKER_USERNAME", StandaloneBroker.USER);
+        environment.put("GATEWAY_BROKER_PASSWORD", StandaloneBroker.PASSWORD);
+        environment.put("GATEWAY_JMS_QUEUE", "mail.undeclared");
+        Path log = data.resolve("gateway.log");
+        try (GatewayProcess gateway = new GatewayProcess(environment, log)) {
+            assertThatThrownBy(() -> gateway.start(Duration.ofSeconds(120))).hasMessageContaining("gateway exited");
+        }
+        assertThat(Files.readString(log, StandardCharsets.UTF_8))
+            .contains("queue mail.undeclared is not declared on the broker");
     }
 
     private static List<String> deadIds(Gateway gateway) throws Exception {
