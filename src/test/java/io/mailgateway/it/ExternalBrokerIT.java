@@ -72,6 +72,11 @@ class ExternalBrokerIT {
             environment.put("GATEWAY_BROKER_PASSWORD", StandaloneBroker.PASSWORD);
             environment.put("GATEWAY_DELIVERY_BOUNCES_ENABLED", "false");
             GatewayProcess.smartHost(environment, smartHost.port());
+            // deferred mail stays deferred during the test (the console operations on it are tested)
+            environment.put("GATEWAY_DELIVERY_RETRY_INITIAL_DELAY", "10m");
+            environment.put("GATEWAY_DELIVERY_RETRY_MAX_DELAY", "1h");
+            smartHost.rejectRecipient("later-1@example.net", 450, "4.2.0 try again later");
+            smartHost.rejectRecipient("later-2@example.net", 450, "4.2.0 try again later");
             Path log = data.resolve("gateway.log");
             GatewayProcess process = new GatewayProcess(environment, log).start(Duration.ofSeconds(120));
             gateways.add(new Gateway(process, smartHost, smtpPort, httpPort, log));
@@ -189,6 +194,53 @@ class ExternalBrokerIT {
         }
         assertThat(Files.readString(log, StandardCharsets.UTF_8))
             .contains("queue mail.undeclared is not declared on the broker");
+    }
+
+    @Test
+    void deferredMailIsListedDeletedAndReleasedThroughEitherConsole() throws Exception {
+        Gateway a = gateways.get(0);
+        Gateway b = gateways.get(1);
+        String keptId = Messages.uniqueMessageId();
+        String kept = queueId(send(a, "later-1@example.net", keptId));
+        String deleted = queueId(send(b, "later-2@example.net", Messages.uniqueMessageId()));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> deferredIds(b).containsAll(List.of(kept, deleted)));
+        assertThat(jolokia(a, "{\"type\":\"read\",\"mbean\":\"mailgateway:type=MailQueue\",\"attribute\":\"DeferredCount\"}")
+            .path("value").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(exec(a, "delete", deleted).path("value").asText()).isEqualTo("deleted 1 message(s) of " + deleted);
+        assertThat(deferredIds(b)).contains(kept).doesNotContain(deleted);
+
+        for (Gateway gateway : gateways) {
+            gateway.smartHost().acceptRecipient("later-1@example.net");
+        }
+        assertThat(exec(a, "deliverAllDeferredNow", null).path("value").asText()).endsWith("released for delivery now");
+        await().atMost(Duration.ofSeconds(60)).until(() -> gateways.stream().anyMatch(g ->
+            g.smartHost().withMessageId(keptId).stream().anyMatch(TestSmartHost.Transaction::accepted)));
+    }
+
+    private static String send(Gateway gateway, String recipient, String messageId) throws Exception {
+        try (SmtpClient client = SmtpClient.connect(gateway.smtpPort())) {
+            client.reply();
+            String reply = client.sendMail("", List.of(recipient),
+                Messages.simple(messageId, "sender@example.com", recipient, "deferred"));
+            assertThat(reply).startsWith("250");
+            return reply;
+        }
+    }
+
+    private static String queueId(String reply) {
+        return reply.substring(reply.lastIndexOf(' ') + 1).strip();
+    }
+
+    private static JsonNode exec(Gateway gateway, String operation, String argument) throws Exception {
+        return jolokia(gateway, "{\"type\":\"exec\",\"mbean\":\"mailgateway:type=MailQueue\",\"operation\":\""
+            + operation + "\"" + (argument == null ? "" : ",\"arguments\":[\"" + argument + "\"]") + "}");
+    }
+
+    private static List<String> deferredIds(Gateway gateway) throws Exception {
+        List<String> ids = new ArrayList<>();
+        exec(gateway, "listDeferred", null).path("value").forEach(mail -> ids.add(mail.path("id").asText()));
+        return ids;
     }
 
     private static List<String> deadIds(Gateway gateway) throws Exception {
