@@ -1,5 +1,7 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.BrokerQueues;
+import io.mailgateway.console.EmbeddedBrokerQueues;
 import io.mailgateway.queue.QueueNames;
 import jakarta.jms.ConnectionFactory;
 import java.lang.management.ManagementFactory;
@@ -25,6 +27,7 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
@@ -32,7 +35,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The embedded Artemis broker, built from artemis-config/broker.xml with its folders under
- * {@code gateway.data-dir}, and the JMS plumbing the routes use. Spring Boot's own Artemis
+ * {@code gateway.data-dir}, and the JMS plumbing the routes use. None of the embedded beans exist when
+ * {@code gateway.broker.url} is set ({@link ExternalBrokerConfiguration}). Spring Boot's own Artemis
  * auto-configuration is excluded (application.yml): its embedded defaults are not durable.
  */
 @Configuration(proxyBeanMethods = false)
@@ -42,6 +46,7 @@ public class BrokerConfiguration {
 
     /** The gateway's own broker password: random at each start, valid only over the in-VM connector. */
     @Bean
+    @Conditional(BrokerMode.Embedded.class)
     InternalBrokerCredentials internalBrokerCredentials() {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
@@ -58,6 +63,7 @@ public class BrokerConfiguration {
     }
 
     @Bean(destroyMethod = "stop")
+    @Conditional(BrokerMode.Embedded.class)
     EmbeddedActiveMQ embeddedBroker(GatewayProperties properties, InternalBrokerCredentials internal) throws Exception {
         String configFile = properties.getBroker().getConfigFile();
         FileConfiguration configuration = readConfiguration(configFile);
@@ -161,6 +167,7 @@ public class BrokerConfiguration {
      * per message. The call timeout bounds how long an intake waits before it answers 451.
      */
     @Bean
+    @Conditional(BrokerMode.Embedded.class)
     CachingConnectionFactory connectionFactory(EmbeddedActiveMQ embeddedBroker, GatewayProperties properties,
                                                InternalBrokerCredentials internal) {
         ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(
@@ -172,6 +179,13 @@ public class BrokerConfiguration {
         cached.setSessionCacheSize(properties.getDelivery().getConcurrency() + 32);
         cached.setReconnectOnException(true);
         return cached;
+    }
+
+    /** What the console, health check and JMS intake read from the embedded broker's queues. */
+    @Bean
+    @Conditional(BrokerMode.Embedded.class)
+    BrokerQueues brokerQueues(EmbeddedActiveMQ embeddedBroker) {
+        return new EmbeddedBrokerQueues(embeddedBroker);
     }
 
     /**

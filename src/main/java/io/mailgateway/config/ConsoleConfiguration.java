@@ -1,6 +1,7 @@
 package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerHealth;
+import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.console.DeliveriesEndpoint;
 import io.mailgateway.console.MailQueue;
 import io.mailgateway.console.QueueMetrics;
@@ -11,7 +12,6 @@ import io.mailgateway.delivery.DeliveryTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import java.time.Clock;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
 public class ConsoleConfiguration {
 
     @Bean(destroyMethod = "close")
-    MailQueue mailQueue(EmbeddedActiveMQ broker, ConnectionFactory connectionFactory, DeliveryCounters counters,
+    MailQueue mailQueue(BrokerQueues broker, ConnectionFactory connectionFactory, DeliveryCounters counters,
                         MailSpool spool, GatewayProperties properties, Clock clock, MeterRegistry registry)
             throws Exception {
         MailQueue queue = new MailQueue(broker, connectionFactory, counters, spool, properties.getDataDir(), clock)
@@ -41,8 +41,9 @@ public class ConsoleConfiguration {
 
     /** Health component "broker". */
     @Bean
-    BrokerHealth brokerHealthIndicator(EmbeddedActiveMQ broker) {
-        return new BrokerHealth(broker);
+    BrokerHealth brokerHealthIndicator(BrokerQueues broker, GatewayProperties properties) {
+        return new BrokerHealth(broker, properties.getBroker().isExternal()
+            ? ExternalBrokerConfiguration.displayUrl(properties.getBroker().getUrl()) : "embedded");
     }
 
     /** Health component "smartHost". */

@@ -585,17 +585,56 @@ public class GatewayProperties {
         /** broker.xml of the embedded broker; see artemis-config/broker.xml for what each block is for. */
         @NotBlank
         private String configFile = "artemis-config/broker.xml";
-        /** Set: use that broker instead of the embedded one (scale-out, issue 10). */
+        /**
+         * Set: an external Artemis broker (core URL, e.g. {@code tcp://a:61616}, or a failover list
+         * {@code (tcp://a:61616,tcp://b:61616)?ha=true&reconnectAttempts=-1}; TLS with {@code sslEnabled=true}
+         * and {@code trustStorePath}) instead of the embedded one, which is then not started.
+         */
         private String url;
+        /** The external broker's user; never needed for the embedded broker. */
         private String username;
+        /** Never logged. */
         private String password;
         /** How long an intake waits for the broker before answering 451; keeps SMTP clients from hanging. */
         @NotNull
         private Duration sendTimeout = Duration.ofSeconds(15);
 
-        @AssertTrue(message = "gateway.broker.url (an external broker) is not supported yet (issue 10); leave it unset")
-        public boolean isEmbedded() {
-            return url == null || url.isBlank();
+        /** True when {@code url} is set: the gateway uses that broker and starts none of its own. */
+        public boolean isExternal() {
+            return url != null && !url.isBlank();
+        }
+
+        @AssertTrue(message = "gateway.broker.url must be an Artemis core URL: tcp://host:port[?params] or a failover"
+            + " list (tcp://a:61616,tcp://b:61616)?ha=true&reconnectAttempts=-1 (vm:// and other schemes are not accepted)")
+        public boolean isUrlValid() {
+            if (!isExternal()) {
+                return true;
+            }
+            String u = url.strip();
+            if (u.startsWith("(")) {
+                int close = u.indexOf(')');
+                if (close < 0) {
+                    return false;
+                }
+                for (String part : u.substring(1, close).split(",")) {
+                    if (!part.strip().matches("tcp://[^\\s/?]+:\\d+(\\?.*)?")) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return u.matches("tcp://[^\\s/?(),]+:\\d+(\\?.*)?");
+        }
+
+        @AssertTrue(message = "gateway.broker.username and gateway.broker.password: set both or neither")
+        public boolean isCredentialsPaired() {
+            return (username == null || username.isBlank()) == (password == null || password.isEmpty());
+        }
+
+        @AssertTrue(message = "gateway.broker.username / .password are only used with gateway.broker.url (an external"
+            + " broker); the embedded broker needs none")
+        public boolean isCredentialsOnlyExternal() {
+            return isExternal() || ((username == null || username.isBlank()) && (password == null || password.isEmpty()));
         }
 
         public String getConfigFile() { return configFile; }

@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.envelope.EnvelopeComposer;
 import io.mailgateway.envelope.EnvelopeReader;
 import io.mailgateway.jms.JmsIntake;
@@ -7,8 +8,6 @@ import io.mailgateway.jms.JmsSubmissionReader;
 import io.mailgateway.queue.OutboundQueue;
 import io.mailgateway.queue.QueueNames;
 import java.time.Clock;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,14 +19,15 @@ public class JmsConfiguration {
     @Bean
     JmsIntake jmsIntake(GatewayProperties properties, EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer,
                         OutboundQueue queue, ProducerTemplate producer, GatewayHostname hostname,
-                        EmbeddedActiveMQ broker, Clock clock) {
+                        BrokerQueues broker, Clock clock) {
         GatewayProperties.Jms jms = properties.getJms();
         JmsSubmissionReader reader = new JmsSubmissionReader(envelopeReader, envelopeComposer,
             jms.getMaxMessageSize().toBytes(), jms.getMaxRecipients(), "noreply@" + hostname.name());
-        SimpleString outbound = SimpleString.of(QueueNames.OUTBOUND);
+        // With an external broker the duplicate-id cache cannot be read, so this pre-check always says "new".
+        // Artemis still refuses the second copy (_AMQ_DUPL_ID): the intake transaction rolls back, the
+        // resubmission is redelivered until max-delivery-attempts and then lands in <queue>.invalid, and
+        // mail.outbound never holds the mail twice.
         return new JmsIntake(reader, queue, producer, jms.invalidQueue(), hostname.name(),
-            duplicateId -> broker.getActiveMQServer().getPostOffice().getDuplicateIDCache(outbound)
-                .contains(SimpleString.of(duplicateId).getData()),
-            clock);
+            duplicateId -> broker.duplicateKnown(QueueNames.OUTBOUND, duplicateId), clock);
     }
 }

@@ -1,23 +1,29 @@
 package io.mailgateway.console;
 
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
-/** The embedded broker is started and active (it holds every queued mail). */
+/**
+ * The broker that holds every queued mail can be used now: the embedded one is started and active, an
+ * external one answers a new session.
+ */
 public final class BrokerHealth implements HealthIndicator {
 
-    private final EmbeddedActiveMQ broker;
+    private final BrokerQueues broker;
+    private final String where;
 
-    public BrokerHealth(EmbeddedActiveMQ broker) {
+    /** @param where "embedded" or the external broker's address, without credentials */
+    public BrokerHealth(BrokerQueues broker, String where) {
         this.broker = broker;
+        this.where = where;
     }
 
     @Override
     public Health health() {
-        var server = broker.getActiveMQServer();
-        return server != null && server.isActive()
-            ? Health.up().withDetail("state", server.getState().toString()).build()
-            : Health.down().withDetail("state", server == null ? "not created" : server.getState().toString()).build();
+        try {
+            return Health.up().withDetail("broker", where).withDetail("state", broker.state()).build();
+        } catch (Exception e) {
+            return Health.down().withDetail("broker", where).withDetail("state", String.valueOf(e.getMessage())).build();
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,21 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import javax.management.ObjectName;
-import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.ICoreMessage;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.message.LargeBodyReader;
-import org.apache.activemq.artemis.core.server.MessageReference;
-import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.core.JmsTemplate;
 
 /**
- * {@link MailQueueMXBean} over the embedded broker. Listings and counts read the broker's queues
- * directly (deferred mail is scheduled, which JMS browsing does not show); retrying moves a dead letter
+ * {@link MailQueueMXBean} over the broker, embedded or external. Listings and counts go through
+ * {@link BrokerQueues} (deferred mail is scheduled, which JMS browsing does not show); retrying moves a dead letter
  * in one local JMS transaction (consume it from mail.dead by its id, send a fresh copy with its attempts
  * reset to mail.outbound, commit), so a crash in between neither loses nor doubles it. Bodies are streamed
  * (a large one through a spool file when retried, straight into the export file when exported), never held
@@ -53,7 +44,7 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
 
-    private final EmbeddedActiveMQ broker;
+    private final BrokerQueues queues;
     private final JmsTemplate jms;
     private final DeliveryCounters counters;
     private final MailSpool spool;
@@ -61,9 +52,9 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
     private final Clock clock;
     private ObjectName registered;
 
-    public MailQueue(EmbeddedActiveMQ broker, jakarta.jms.ConnectionFactory connectionFactory,
+    public MailQueue(BrokerQueues queues, jakarta.jms.ConnectionFactory connectionFactory,
                      DeliveryCounters counters, MailSpool spool, Path dataDir, Clock clock) {
-        this.broker = broker;
+        this.queues = queues;
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
         this.jms.setReceiveTimeout(2_000);
@@ -94,27 +85,26 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
 
     @Override
     public long getReadyCount() {
-        Queue queue = queue(QueueNames.OUTBOUND);
-        return queue.getMessageCount() - queue.getScheduledCount();
+        return queues.messageCount(QueueNames.OUTBOUND) - queues.scheduledCount(QueueNames.OUTBOUND);
     }
 
     @Override
     public long getDeferredCount() {
-        return queue(QueueNames.OUTBOUND).getScheduledCount();
+        return queues.scheduledCount(QueueNames.OUTBOUND);
     }
 
     @Override
     public long getDeadCount() {
-        return queue(QueueNames.DEAD).getMessageCount();
+        return queues.messageCount(QueueNames.DEAD);
     }
 
     @Override
     public long getOldestDeferredAgeSeconds() {
         long now = clock.millis();
-        return queue(QueueNames.OUTBOUND).getScheduledMessages().stream()
-            .map(r -> r.getMessage().getLongProperty(MailProperties.RECEIVED_AT))
-            .filter(t -> t != null)
-            .mapToLong(t -> Math.max(0, (now - t) / 1000))
+        return queues.scheduled(QueueNames.OUTBOUND).stream()
+            .map(m -> m.get(MailProperties.RECEIVED_AT))
+            .filter(t -> t instanceof Number)
+            .mapToLong(t -> Math.max(0, (now - ((Number) t).longValue()) / 1000))
             .max().orElse(0);
     }
 
@@ -130,18 +120,12 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
 
     @Override
     public List<MailSummary> listDeferred() {
-        return queue(QueueNames.OUTBOUND).getScheduledMessages().stream().map(r -> summary(r.getMessage())).toList();
+        return queues.scheduled(QueueNames.OUTBOUND).stream().map(MailQueue::summary).toList();
     }
 
     @Override
     public List<MailSummary> listDead() {
-        List<MailSummary> result = new ArrayList<>();
-        try (LinkedListIterator<MessageReference> it = queue(QueueNames.DEAD).browserIterator()) {
-            while (it.hasNext()) {
-                result.add(summary(it.next().getMessage()));
-            }
-        }
-        return result;
+        return queues.browse(QueueNames.DEAD).stream().map(MailQueue::summary).toList();
     }
 
     @Override
@@ -163,13 +147,8 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
     public String delete(String queueId) {
         requireId(queueId);
         int deleted = 0;
-        try {
-            for (String name : List.of(QueueNames.DEAD, QueueNames.OUTBOUND)) {
-                deleted += queue(name).deleteMatchingReferences(
-                    org.apache.activemq.artemis.core.filter.impl.FilterImpl.createFilter(selector(queueId)));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("delete " + queueId + " failed: " + e.getMessage(), e);
+        for (String name : List.of(QueueNames.DEAD, QueueNames.OUTBOUND)) {
+            deleted += queues.delete(name, selector(queueId));
         }
         log.info("[console] deleted {}: {} message(s)", queueId, deleted);
         return deleted == 0 ? "no mail " + queueId : "deleted " + deleted + " message(s) of " + queueId;
@@ -195,17 +174,9 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
                 }
                 return true;
             });
-            if (!Boolean.TRUE.equals(exported)) {
-                var deferred = queue(QueueNames.OUTBOUND).getScheduledMessages().stream()
-                    .map(MessageReference::getMessage)
-                    .filter(m -> queueId.equals(m.getStringProperty(MailProperties.QUEUE_ID)))
-                    .findFirst();
-                if (deferred.isEmpty()) {
-                    return "no dead or deferred mail " + queueId;
-                }
-                var message = deferred.get();
-                writeExport(target, message.getStringProperty(MailProperties.ENVELOPE_FROM),
-                    message.getStringProperty(MailProperties.ENVELOPE_TO), out -> writeBody(message, out));
+            if (!Boolean.TRUE.equals(exported) && !queues.exportScheduled(QueueNames.OUTBOUND, queueId,
+                    (from, to, body) -> writeExport(target, from, to, body::writeTo))) {
+                return "no dead or deferred mail " + queueId;
             }
             log.info("[console] exported {} to {}", queueId, target);
             return "exported to " + target.toAbsolutePath();
@@ -235,13 +206,8 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
 
     @Override
     public String deliverAllDeferredNow() {
-        Queue queue = queue(QueueNames.OUTBOUND);
-        long deferred = queue.getScheduledCount();
-        try {
-            queue.deliverScheduledMessages();
-        } catch (Exception e) {
-            throw new IllegalStateException("deliver deferred now failed: " + e.getMessage(), e);
-        }
+        long deferred = queues.scheduledCount(QueueNames.OUTBOUND);
+        queues.deliverScheduledNow(QueueNames.OUTBOUND);
         log.info("[console] {} deferred mail(s) released for delivery now", deferred);
         return deferred + " deferred mail(s) released for delivery now";
     }
@@ -252,16 +218,13 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
      */
     private int retryWhere(String queueId) {
         List<String> selectors = new ArrayList<>();
-        try (LinkedListIterator<MessageReference> it = queue(QueueNames.DEAD).browserIterator()) {
-            while (it.hasNext()) {
-                var message = it.next().getMessage();
-                String id = message.getStringProperty(MailProperties.QUEUE_ID);
-                if (id == null || !id.matches("[0-9A-F]{6,40}") || (queueId != null && !queueId.equals(id))) {
-                    continue;
-                }
-                Object deadAt = message.getObjectProperty(MailProperties.DEAD_AT);
-                selectors.add(selector(id) + (deadAt instanceof Number n ? " AND " + MailProperties.DEAD_AT + " = " + n.longValue() : ""));
+        for (Map<String, Object> message : queues.browse(QueueNames.DEAD)) {
+            Object id = message.get(MailProperties.QUEUE_ID);
+            if (id == null || !id.toString().matches("[0-9A-F]{6,40}") || (queueId != null && !queueId.equals(id.toString()))) {
+                continue;
             }
+            Object deadAt = message.get(MailProperties.DEAD_AT);
+            selectors.add(selector(id.toString()) + (deadAt instanceof Number n ? " AND " + MailProperties.DEAD_AT + " = " + n.longValue() : ""));
         }
         int moved = 0;
         for (String selector : selectors) {
@@ -305,35 +268,6 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
         return Boolean.TRUE.equals(moved);
     }
 
-    /** A server-side message's body: a large one from its file, 100 KiB at a time. */
-    private static void writeBody(org.apache.activemq.artemis.api.core.Message message, OutputStream out)
-            throws IOException, ActiveMQException {
-        ICoreMessage core = message.toCore();
-        if (!core.isLargeMessage()) {
-            var buffer = core.getReadOnlyBodyBuffer();
-            byte[] content = new byte[buffer.readableBytes()];
-            buffer.readBytes(content);
-            out.write(content);
-            return;
-        }
-        try (LargeBodyReader reader = core.getLargeBodyReader()) {
-            reader.open();
-            ByteBuffer chunk = ByteBuffer.allocate(100 * 1024);
-            for (long left = reader.getSize(); left > 0; ) {
-                chunk.clear();
-                if (left < chunk.capacity()) {
-                    chunk.limit((int) left);
-                }
-                int n = reader.readInto(chunk);
-                if (n <= 0) {
-                    throw new IOException("large message body ended " + left + " bytes early");
-                }
-                out.write(chunk.array(), 0, n);
-                left -= n;
-            }
-        }
-    }
-
     private static byte[] envelopeLines(String from, String to) {
         StringBuilder envelope = new StringBuilder("X-Envelope-From: <").append(from == null ? "" : from).append(">\r\n");
         for (String recipient : (to == null ? "" : to).split("\n")) {
@@ -344,30 +278,22 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
         return envelope.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static MailSummary summary(org.apache.activemq.artemis.api.core.Message m) {
+    private static MailSummary summary(Map<String, Object> m) {
         Function<String, String> text = name -> {
-            Object value = m.getObjectProperty(name);
+            Object value = m.get(name);
             return value == null ? "" : value.toString();
         };
-        Integer attempts = m.getIntProperty(MailProperties.ATTEMPTS);
-        boolean dead = m.getObjectProperty(MailProperties.DEAD_REASON) != null;
+        Object attempts = m.get(MailProperties.ATTEMPTS);
+        boolean dead = m.get(MailProperties.DEAD_REASON) != null;
         return new MailSummary(text.apply(MailProperties.QUEUE_ID), text.apply(MailProperties.ENVELOPE_FROM),
             text.apply(MailProperties.ENVELOPE_TO).replace('\n', ','), text.apply(MailProperties.SUBJECT),
-            text.apply(MailProperties.INTAKE), attempts == null ? 0 : attempts,
+            text.apply(MailProperties.INTAKE), attempts instanceof Number n ? n.intValue() : 0,
             dead ? text.apply(MailProperties.DEAD_REASON) : text.apply(MailProperties.LAST_ERROR),
-            time(m.getObjectProperty(MailProperties.NEXT_ATTEMPT_AT)), time(m.getObjectProperty(MailProperties.DEAD_AT)));
+            time(m.get(MailProperties.NEXT_ATTEMPT_AT)), time(m.get(MailProperties.DEAD_AT)));
     }
 
     private static String time(Object epochMillis) {
         return epochMillis instanceof Number n ? Instant.ofEpochMilli(n.longValue()).toString() : "";
-    }
-
-    private Queue queue(String name) {
-        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
-        if (queue == null) {
-            throw new IllegalStateException("queue " + name + " missing");
-        }
-        return queue;
     }
 
     /** Queue ids are 18 upper-case hex digits; anything else never reaches a selector. */

@@ -2,6 +2,7 @@ package io.mailgateway.doctor;
 
 import io.mailgateway.config.BrokerConfiguration;
 import io.mailgateway.config.BrokerSafetyCheck;
+import io.mailgateway.config.ExternalBrokerConfiguration;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.delivery.SmartHostTrust;
 import io.mailgateway.pickup.ReportRules;
@@ -108,13 +109,17 @@ final class LocalChecks {
         }
         FileConfiguration broker = null;
         String configFile = properties.getBroker().getConfigFile();
-        try {
-            broker = BrokerConfiguration.readConfiguration(configFile);
-            problems.addAll(BrokerSafetyCheck.beforeStart(broker.isPersistenceEnabled(),
-                broker.isJournalSyncTransactional(), broker.isJournalSyncNonTransactional(),
-                properties.getDataDir(), tempDir));
-        } catch (Exception e) {
-            problems.add("gateway.broker.config-file: cannot read '" + configFile + "': " + e.getMessage());
+        // with an external broker (gateway.broker.url) broker.xml is not used; the gateway checks that broker
+        // over the network when it starts
+        if (!properties.getBroker().isExternal()) {
+            try {
+                broker = BrokerConfiguration.readConfiguration(configFile);
+                problems.addAll(BrokerSafetyCheck.beforeStart(broker.isPersistenceEnabled(),
+                    broker.isJournalSyncTransactional(), broker.isJournalSyncNonTransactional(),
+                    properties.getDataDir(), tempDir));
+            } catch (Exception e) {
+                problems.add("gateway.broker.config-file: cannot read '" + configFile + "': " + e.getMessage());
+            }
         }
 
         String id = "configuration";
@@ -134,7 +139,9 @@ final class LocalChecks {
                 : ", AUTH as " + smartHost.getUsername());
             case MX -> "mx (direct to the recipients' mail servers)";
         };
-        return new Configuration(CheckResult.ok(id, title, "valid; delivery " + mode), broker);
+        String brokerNote = properties.getBroker().isExternal()
+            ? "; external broker " + ExternalBrokerConfiguration.displayUrl(properties.getBroker().getUrl()) : "";
+        return new Configuration(CheckResult.ok(id, title, "valid; delivery " + mode + brokerNote), broker);
     }
 
     /** The route files and broker.xml are read from the working directory: a service started elsewhere has none. */
@@ -384,7 +391,7 @@ final class LocalChecks {
             endpoints.put("smtps (gateway.smtp.smtps.port)", smtp.getBindAddress() + ":" + smtp.getSmtps().getPort());
         }
         GatewayProperties.Jms jms = properties.getJms();
-        if (jms.isEnabled()) {
+        if (jms.isEnabled() && !properties.getBroker().isExternal()) { // external broker: no acceptor of ours
             endpoints.put("JMS (gateway.jms.port)", jms.getBindAddress() + ":" + jms.getPort());
         }
         String httpAddress = environment.getProperty("server.address", "0.0.0.0");

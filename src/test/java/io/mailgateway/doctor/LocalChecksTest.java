@@ -2,6 +2,7 @@ package io.mailgateway.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailgateway.config.GatewayProperties;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -92,5 +93,20 @@ class LocalChecksTest {
         assertThat(LocalChecks.clientAddress("0.0.0.0")).isEqualTo("127.0.0.1");
         assertThat(LocalChecks.clientAddress("::")).isEqualTo("127.0.0.1");
         assertThat(LocalChecks.clientAddress("192.168.1.10")).isEqualTo("192.168.1.10");
+    }
+
+    @Test
+    void withAnExternalBrokerTheEmbeddedBrokersFileIsNotReadAndTheBrokerIsNamedWithoutParameters() {
+        GatewayProperties properties = new GatewayProperties();
+        properties.setDataDir(dir);
+        properties.getBroker().setConfigFile("no-such-broker.xml");
+        properties.getBroker().setUrl("(tcp://a:61616,tcp://b:61616)?ha=true&trustStorePassword=secret");
+
+        LocalChecks.Configuration configuration = LocalChecks.configuration(properties, Path.of("/nonexistent-tmp"));
+
+        assertThat(configuration.result().status()).as(configuration.result().detail()).isEqualTo(Status.OK);
+        assertThat(configuration.result().detail()).endsWith("; external broker (tcp://a:61616,tcp://b:61616)?…")
+            .doesNotContain("secret");
+        assertThat(configuration.broker()).isNull();
     }
 }
