@@ -24,14 +24,14 @@ KB, MB = 1024, 1024 * 1024
 # The rows, run in this order by one gateway JVM and one Postfix instance (started once, warmed up first):
 # (size, sessions, messages in a full run, messages with QUICK=1 or None: row left out in QUICK)
 ROWS = [
-    (1 * KB, 1, 300, 150),
-    (1 * KB, 10, 1500, 500),
-    (1 * KB, 50, 2500, 800),
-    (100 * KB, 1, 200, None),
-    (100 * KB, 10, 600, 300),
-    (100 * KB, 50, 1000, None),
-    (5 * MB, 1, 15, None),
-    (5 * MB, 10, 40, 20),
+    (1 * KB, 1, 600, 150),
+    (1 * KB, 10, 3000, 500),
+    (1 * KB, 50, 5000, 800),
+    (100 * KB, 1, 400, None),
+    (100 * KB, 10, 1200, 300),
+    (100 * KB, 50, 2000, None),
+    (5 * MB, 1, 30, None),
+    (5 * MB, 10, 80, 20),
 ]
 # The warm-up through each relay before anything is measured (10 sessions): (size, full, QUICK). The JVM
 # compiles its hot paths during roughly the first 15,000 messages (C2 compiler threads used more CPU than

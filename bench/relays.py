@@ -128,8 +128,9 @@ class Gateway(Relay):
 
     name = "gateway"
 
-    def __init__(self, work, sink_port, java_opts=()):
+    def __init__(self, work, sink_port, java_opts=(), extra_env=None):
         self.work = work
+        self.extra_env = dict(extra_env or {})
         self.data = os.path.join(work, "gateway-data")
         self.log = os.path.join(work, "gateway.log")
         self.sink_port = sink_port
@@ -156,16 +157,18 @@ class Gateway(Relay):
             "GATEWAY_JMS_PASSWORD": self.jms_password,
             "GATEWAY_CONSOLE_PASSWORD": secrets.token_urlsafe(12),
         })
+        env.update(self.extra_env)
         return env
 
     @property
     def pickup_dir(self):
         return os.path.join(self.data, "pickup")
 
-    def start(self, timeout=180):
+    def start(self, timeout=180, keep_ports=False):
         """Starts the JVM; returns seconds from exec to the first 220 on the relay port."""
-        self.port = free_port()
-        self.jms_port = free_port()
+        if not (keep_ports and self.port):
+            self.port = free_port()
+            self.jms_port = free_port()
         os.makedirs(self.data, exist_ok=True)
         with open(self.log, "ab") as log:
             log.write(f"\n===== start {time.strftime('%H:%M:%S')} port {self.port}\n".encode())
@@ -179,6 +182,11 @@ class Gateway(Relay):
             f.write(str(self.pid))
         t1 = wait_for_220(self.port, t0 + timeout, lambda: self.proc.poll() is None)
         return t1 - t0
+
+    def kill(self):
+        """SIGKILL: no shutdown hook, what a power cut looks like to the journal."""
+        self.proc.kill()
+        self.proc.wait()
 
     def stop(self):
         if getattr(self, "proc", None) and self.proc.poll() is None:

@@ -15,8 +15,8 @@ sending application waits for each message. Reported on stdout (JSON with --json
   failures, and the client's own CPU seconds (to show whether the client was a bottleneck).
 
 Messages are `size` bytes in total (headers + body, CRLF lines of 76 characters, none starting with "."),
-each with its own Message-ID `<RUN.SEQ@bench.invalid>`. The ledger option writes one line per accepted
-message (Message-ID and queue id from the 250 reply) for fault tests.
+each with its own Message-ID `<RUN.SEQ@bench.invalid>`. --ledger writes one line per message tried
+(Message-ID, time, accepted | refused | error, the reply) for fault tests; --trickle makes a slow client.
 """
 import argparse
 import asyncio
@@ -81,6 +81,11 @@ class Load:
         self.next_seq += 1
         return self.next_seq
 
+    def note(self, seq, t, outcome, text):
+        """One ledger line: Message-ID, time, accepted | refused | error, the reply or the error."""
+        if self.ledger:
+            self.ledger.write(f"{self.run}.{seq}@bench.invalid\t{t:.6f}\t{outcome}\t{text}\n")
+
     def fail(self, what):
         self.failed += 1
         if len(self.failures) < 20:
@@ -93,6 +98,7 @@ class Load:
         except OSError as e:
             self.fail(f"session {number}: connect: {e}")
             return
+        seq = None
         try:
             code, text = await reply(reader)
             if code != 220:
@@ -124,7 +130,14 @@ class Load:
                     self.fail(f"DATA {text}")
                     continue
                 writer.write(head)
-                writer.write(self.body)
+                if a.trickle > 0:  # a slow client: the body in 20 pieces spread over `trickle` seconds
+                    step = -(-len(self.body) // 20)
+                    for i in range(0, len(self.body), step):
+                        writer.write(self.body[i:i + step])
+                        await writer.drain()
+                        await asyncio.sleep(a.trickle / 20)
+                else:
+                    writer.write(self.body)
                 writer.write(b".\r\n")
                 await writer.drain()
                 code, text = await reply(reader)
@@ -133,10 +146,10 @@ class Load:
                     self.accepted += 1
                     self.latencies.append(t1 - t0)
                     self.t_last_accept = t1
-                    if self.ledger:
-                        self.ledger.write(f"{self.run}.{seq}@bench.invalid\t{t1:.6f}\t{text}\n")
+                    self.note(seq, t1, "accepted", text)
                 else:
                     self.fail(f"end of DATA {text}")
+                    self.note(seq, t1, "refused", text)
                     if code == 421:
                         return
             writer.write(b"QUIT\r\n")
@@ -147,6 +160,8 @@ class Load:
                 pass
         except (OSError, SmtpError) as e:
             self.fail(f"session {number}: {e}")
+            if seq is not None:
+                self.note(seq, time.monotonic(), "error", str(e))
         finally:
             writer.close()
 
@@ -191,7 +206,9 @@ def parse(argv):
     p.add_argument("--sender", default="bench@example.com")
     p.add_argument("--recipient", default="sink@example.net")
     p.add_argument("--run", help="run id used in Message-IDs (default: pid and time)")
-    p.add_argument("--ledger", help="append one line per accepted message: Message-ID, time, 250 reply")
+    p.add_argument("--ledger", help="append one line per message tried: Message-ID, time, "
+                                    "accepted/refused/error, the reply")
+    p.add_argument("--trickle", type=float, default=0, help="spread each message body over this many seconds")
     p.add_argument("--json", action="store_true")
     return p.parse_args(argv)
 
