@@ -360,7 +360,7 @@ def render(results):
                 "pss": max((r["peak_pss_mb"] for r in runs), default=None),
                 "cpu": med(runs, "cpu_ms_per_msg"), "others": med(runs, "others_cores"), "bad": bad,
             }
-        title = f"{w['label']} sessions, {w['messages']} msgs"
+        title = f"{size_label(w['size'])}, {w['sessions']} session{'s' if w['sessions'] > 1 else ''}, {w['messages']} msgs"
         for name in ("gateway", "postfix"):
             p = per[name]
             flag = f" ({p['bad']} run(s) incomplete)" if p["bad"] else ""

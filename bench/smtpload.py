@@ -91,6 +91,28 @@ class Load:
         if len(self.failures) < 20:
             self.failures.append(what)
 
+    async def trickle(self, reader, writer):
+        """A slow client: the body in 20 pieces spread over --trickle seconds. A reply the server sends in
+        the middle (421 when it shuts down) is read, not lost in a failed write."""
+        answer = asyncio.ensure_future(reply(reader))
+        step = -(-len(self.body) // 20)
+        try:
+            for i in range(0, len(self.body), step):
+                if answer.done():
+                    break
+                writer.write(self.body[i:i + step])
+                await writer.drain()
+                await asyncio.sleep(self.args.trickle / 20)
+            if not answer.done():
+                writer.write(b".\r\n")
+                await writer.drain()
+        except OSError:
+            pass  # the server closed; what it said before, if anything, is in answer
+        try:
+            return await asyncio.wait_for(answer, 30)
+        except asyncio.TimeoutError:
+            raise SmtpError("no reply to the end of DATA")
+
     async def session(self, number):
         a = self.args
         try:
@@ -130,17 +152,13 @@ class Load:
                     self.fail(f"DATA {text}")
                     continue
                 writer.write(head)
-                if a.trickle > 0:  # a slow client: the body in 20 pieces spread over `trickle` seconds
-                    step = -(-len(self.body) // 20)
-                    for i in range(0, len(self.body), step):
-                        writer.write(self.body[i:i + step])
-                        await writer.drain()
-                        await asyncio.sleep(a.trickle / 20)
+                if a.trickle > 0:
+                    code, text = await self.trickle(reader, writer)
                 else:
                     writer.write(self.body)
-                writer.write(b".\r\n")
-                await writer.drain()
-                code, text = await reply(reader)
+                    writer.write(b".\r\n")
+                    await writer.drain()
+                    code, text = await reply(reader)
                 t1 = time.monotonic()
                 if code == 250:
                     self.accepted += 1
