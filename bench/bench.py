@@ -38,7 +38,7 @@ ROWS = [
 # the mail itself before that), so a short warm-up would measure the JIT, not the gateway.
 WARMUP = [(1 * KB, 12000, 4000), (100 * KB, 300, 100), (5 * MB, 10, 4)]
 # Gateway starts measured for start-to-first-220 (the first on an empty data folder), each stopped again.
-STARTS = 3
+STARTS = int(os.environ.get("BENCH_STARTS", "3"))
 
 
 def harness_cpu():
@@ -363,7 +363,7 @@ def render(results):
         title = f"{size_label(w['size'])}, {w['sessions']} session{'s' if w['sessions'] > 1 else ''}, {w['messages']} msgs"
         for name in ("gateway", "postfix"):
             p = per[name]
-            flag = f" ({p['bad']} run(s) incomplete)" if p["bad"] else ""
+            flag = f" ({p['bad']} of {len([r for r in w['runs'] if r['relay'] == name])} runs: mail refused or not delivered)" if p["bad"] else ""
             lines.append(f"| {title if name == 'gateway' else ''} | {name}{flag} | {fmt(p['acc'])} | {fmt(p['del'])} | "
                          f"{fmt(p['p50'])} | {fmt(p['p99'])} | {fmt(p['rss'], 0)} | {fmt(p['pss'], 0)} | "
                          f"{fmt(p['cpu'])} | {fmt(p['others'])} |")
