@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run-all.sh — the gateway side by side with a private Postfix, one command, one table.
 #
-#   bench/run-all.sh                 # every workload (about 20-30 minutes on 2 cores)
-#   QUICK=1 bench/run-all.sh         # fewer rows and messages (about 8-12 minutes)
+#   bench/run-all.sh                 # every workload (about 10 minutes on 2 cores)
+#   QUICK=1 bench/run-all.sh         # fewer rows and messages (about 4 minutes)
 #
 # What it does (details in README.md, "Performance"):
 #   * one sink for everything: Postfix's smtp-sink on a loopback port, its running counter (-c) read and
