@@ -1,11 +1,7 @@
 package io.mailgateway.pickup;
 
 import com.sun.nio.file.ExtendedOpenOption;
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -36,24 +32,5 @@ final class PickupFileAccess {
     /** @throws java.nio.file.FileSystemException on Windows while another process has the file open for writing */
     static FileChannel openDenyingWriters(Path file) throws IOException {
         return FileChannel.open(file, READ_DENYING_WRITERS);
-    }
-
-    /** The whole file, from the start, through {@code channel} (left open). */
-    static byte[] readAll(FileChannel channel) throws IOException {
-        channel.position(0);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, channel.size()));
-        stream(channel).transferTo(bytes);
-        return bytes.toByteArray();
-    }
-
-    /** The file from the start as a stream whose {@code close()} leaves {@code channel} open. */
-    static InputStream stream(FileChannel channel) throws IOException {
-        channel.position(0);
-        return new FilterInputStream(Channels.newInputStream(channel)) {
-            @Override
-            public void close() {
-                // the caller's try-with-resources closes the channel after the file has been used
-            }
-        };
     }
 }
