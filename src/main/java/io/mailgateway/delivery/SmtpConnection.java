@@ -1,6 +1,7 @@
 package io.mailgateway.delivery;
 
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.delivery.bounce.NextHopReply;
 import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.MessagingException;
@@ -163,7 +164,7 @@ final class SmtpConnection extends SMTPTransport {
     private String said(String stage) {
         String reply = getLastServerResponse();
         reply = reply == null ? "(no reply)" : LINE_BREAKS.matcher(reply.strip()).replaceAll(" ");
-        return peer + " said: " + reply + " (in reply to " + stage + ")";
+        return NextHopReply.said(peer, reply, stage);
     }
 
     private static boolean hasEightBit(MailContent content) throws IOException {
