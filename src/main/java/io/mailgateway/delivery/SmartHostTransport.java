@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,7 +155,7 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
     @Override
     public String describe() {
         return "smarthost " + (name.isEmpty() ? "" : name + " ") + peer + " "
-            + config.getTls().name().toLowerCase().replace('_', '-');
+            + config.getTls().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Closes every pooled connection (QUIT) at shutdown. */
