@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <li>recipients dead-lettered by this attempt: one "failed" notification for all of them, to the sender
  *     and, when configured, the postmaster (an extra envelope recipient of the same bytes);</li>
  * <li>recipients still deferred once the mail is older than {@code delay-warning-after}: one "delayed"
- *     notification to the sender, once per mail; the retry remembers it ({@link FollowUp#delayWarnedAt()}).</li>
+ *     notification to the sender, once per mail, naming every recipient still waiting; every retry of that attempt
+ *     remembers it ({@link FollowUp#delayWarnedAt()}).</li>
  * </ul>
  * None when bounces are disabled, for the null sender {@code <>}, or for a notification itself (intake
  * {@value #INTAKE}, null sender too): a notification never causes another one (RFC 5321 §4.5.5). A
@@ -110,23 +111,25 @@ public final class Bounces {
 
         if (settings.delayWarningAfter() != null && delayWarnedAt == null
                 && !now.isBefore(attempted.trace().receivedAt().plus(settings.delayWarningAfter()))) {
-            for (int i = 0; i < result.size(); i++) {
-                FollowUp retry = result.get(i);
-                if (!retry.isRetry()) {
-                    continue;
+            // every retry of this attempt (the deferred ones, and those a rate limit held back) is named in the
+            // one warning and remembers it: each is a queued copy of its own, and none may warn again later
+            List<DeliveryNotice.Recipient> delayed = new ArrayList<>();
+            for (FollowUp retry : result) {
+                if (retry.isRetry()) {
+                    for (String recipient : retry.mail().envelope().recipients()) {
+                        RecipientResult r = results.get(recipient);
+                        delayed.add(new DeliveryNotice.Recipient(recipient, r != null ? r.reply() : retry.mail().lastError(), false));
+                    }
                 }
-                List<DeliveryNotice.Recipient> delayed = retry.mail().envelope().recipients().stream()
-                    .map(recipient -> new DeliveryNotice.Recipient(recipient,
-                        results.containsKey(recipient) ? results.get(recipient).reply() : retry.mail().lastError(), false))
-                    .toList();
+            }
+            if (!delayed.isEmpty()) {
                 Instant until = settings.maxLifetime() == null ? null : attempted.trace().receivedAt().plus(settings.maxLifetime());
                 FollowUp warning = notification(attempted, Action.DELAYED, delayed,
                     List.of(attempted.envelope().sender()), until, now);
                 if (warning != null) {
-                    result.set(i, retry.withDelayWarnedAt(now));
+                    result.replaceAll(f -> f.isRetry() ? f.withDelayWarnedAt(now) : f);
                     result.add(warning);
                 }
-                break;
             }
         }
         return result;

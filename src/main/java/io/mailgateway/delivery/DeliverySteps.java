@@ -66,15 +66,15 @@ public final class DeliverySteps {
             throw new IllegalStateException("the delivery route consumes from JMS");
         }
         exchange.setProperty(SESSION, jms.getJmsSession());
-        MailContent content = MailBodies.read(jms.getJmsMessage(), spool);
+        jakarta.jms.Message received = jms.getJmsMessage();
+        MailContent content = MailBodies.read(received, spool);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 content.close();
             }
         });
-        QueuedMail mail = QueuedMailCodec.fromJms(jms.getJmsMessage(), content);
-        jakarta.jms.Message received = jms.getJmsMessage();
+        QueuedMail mail = QueuedMailCodec.fromJms(received, content);
         exchange.setProperty(DELAY_WARNED_AT, received.propertyExists(MailProperties.DELAY_WARNED_AT)
             ? received.getLongProperty(MailProperties.DELAY_WARNED_AT) : null);
         log.info("[delivery] {} attempt {} to {} recipient(s) via {}",

@@ -3,6 +3,7 @@ package io.mailgateway.delivery;
 import io.mailgateway.mail.QueuedMail;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,9 @@ public final class DeliveryTrail {
     /** Called once per attempt, after its follow-ups are decided. */
     public void record(QueuedMail mail, String via, DeliveryReport report, List<FollowUp> followUps, Instant now) {
         Map<String, Recipient> byRecipient = new LinkedHashMap<>();
+        Map<String, String> replies = new HashMap<>();
         for (RecipientResult result : report.results()) {
+            replies.putIfAbsent(result.recipient(), result.reply());
             if (result.status() == RecipientResult.Status.DELIVERED) {
                 byRecipient.put(result.recipient(), new Recipient(result.recipient(), "delivered", result.reply(), null));
             }
@@ -53,11 +56,10 @@ public final class DeliveryTrail {
                 continue; // a notification to the sender is another mail, not an outcome of this one
             }
             for (String recipient : followUp.mail().envelope().recipients()) {
-                String reply = report.results().stream().filter(r -> r.recipient().equals(recipient))
-                    .map(RecipientResult::reply).findFirst().orElse(followUp.mail().lastError());
-                byRecipient.put(recipient, followUp.deadAt() != null
+                byRecipient.put(recipient, followUp.isDead()
                     ? new Recipient(recipient, "dead", followUp.mail().lastError(), null)
-                    : new Recipient(recipient, "deferred", reply, String.valueOf(followUp.deliverAt())));
+                    : new Recipient(recipient, "deferred", replies.getOrDefault(recipient, followUp.mail().lastError()),
+                        String.valueOf(followUp.deliverAt())));
             }
         }
         Attempt attempt = new Attempt(mail.attempts() + 1, now.toString(), via, List.copyOf(byRecipient.values()));

@@ -6,7 +6,6 @@ import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,17 +51,10 @@ public final class MxTransport implements Transport {
         for (String recipient : mail.envelope().recipients()) {
             byDomain.computeIfAbsent(domainOf(recipient), d -> new ArrayList<>()).add(recipient);
         }
-        Map<String, RecipientResult> results = new HashMap<>();
-        byDomain.forEach((domain, recipients) -> {
-            for (RecipientResult result : deliverToDomain(mail.forRecipients(recipients), domain).results()) {
-                results.put(result.recipient(), result);
-            }
-        });
-        List<RecipientResult> ordered = new ArrayList<>();
-        for (String recipient : mail.envelope().recipients()) {
-            ordered.add(results.get(recipient));
-        }
-        return new DeliveryReport(ordered);
+        List<RecipientResult> results = new ArrayList<>();
+        byDomain.forEach((domain, recipients) ->
+            results.addAll(deliverToDomain(mail.forRecipients(recipients), domain).results()));
+        return DeliveryReport.inOrder(mail.envelope().recipients(), results);
     }
 
     private DeliveryReport deliverToDomain(QueuedMail mail, String domain) {
@@ -112,11 +104,7 @@ public final class MxTransport implements Transport {
             }
             return report;
         } finally {
-            try {
-                connection.close();
-            } catch (MessagingException | RuntimeException e) {
-                log.debug("[delivery] closing connection to {}: {}", hop, e.toString());
-            }
+            connection.closeQuietly();
         }
     }
 
@@ -146,19 +134,13 @@ public final class MxTransport implements Transport {
     }
 
     private static Properties sessionProperties(GatewayProperties.Delivery delivery, String localHostname, boolean tls) {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.connectiontimeout", String.valueOf(delivery.getConnectTimeout().toMillis()));
-        properties.put("mail.smtp.timeout", String.valueOf(delivery.getReadTimeout().toMillis()));
-        properties.put("mail.smtp.writetimeout", String.valueOf(delivery.getReadTimeout().toMillis()));
-        properties.put("mail.smtp.localhost", localHostname);
-        properties.put("mail.smtp.quitwait", "false");
+        Properties properties = SmtpConnection.sessionProperties("mail.smtp.", delivery, localHostname);
         properties.put("mail.smtp.auth", "false");
         properties.put("mail.smtp.starttls.enable", String.valueOf(tls));
         properties.put("mail.smtp.starttls.required", "false");
         // opportunistic: encrypt against passive listeners, do not fail on a certificate nobody could check
         properties.put("mail.smtp.ssl.trust", "*");
         properties.put("mail.smtp.ssl.checkserveridentity", "false");
-        properties.put("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
         return properties;
     }
 }

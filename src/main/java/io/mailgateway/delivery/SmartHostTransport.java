@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,7 +138,7 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
             discard(pooled.connection());
         }
         SmtpConnection connection = new SmtpConnection(session, implicitTls, peer);
-        boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
+        boolean auth = authenticates(config);
         // with OAuth2 the "password" Jakarta Mail's XOAUTH2 sends is the access token
         String secret = oauth2 != null ? oauth2.token() : config.getPassword();
         connection.connect(config.getHost(), config.getPort(), auth ? config.getUsername() : null, auth ? secret : null);
@@ -148,17 +149,13 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
 
     private void discard(SmtpConnection connection) {
         open.remove(connection);
-        try {
-            connection.close();
-        } catch (MessagingException | RuntimeException e) {
-            log.debug("[delivery] closing connection to {}: {}", peer, e.toString());
-        }
+        connection.closeQuietly();
     }
 
     @Override
     public String describe() {
         return "smarthost " + (name.isEmpty() ? "" : name + " ") + peer + " "
-            + config.getTls().name().toLowerCase().replace('_', '-');
+            + config.getTls().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Closes every pooled connection (QUIT) at shutdown. */
@@ -167,17 +164,15 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         open.forEach(this::discard);
     }
 
+    private static boolean authenticates(GatewayProperties.SmartHost config) {
+        return config.getUsername() != null && !config.getUsername().isBlank();
+    }
+
     private static Properties sessionProperties(GatewayProperties.SmartHost config,
                                                 GatewayProperties.Delivery delivery, String localHostname) {
         String p = config.getTls() == TlsMode.IMPLICIT ? "mail.smtps." : "mail.smtp.";
-        Properties properties = new Properties();
-        properties.put(p + "connectiontimeout", String.valueOf(delivery.getConnectTimeout().toMillis()));
-        properties.put(p + "timeout", String.valueOf(delivery.getReadTimeout().toMillis()));
-        properties.put(p + "writetimeout", String.valueOf(delivery.getReadTimeout().toMillis()));
-        properties.put(p + "localhost", localHostname);
-        properties.put(p + "quitwait", "false");
-        boolean auth = config.getUsername() != null && !config.getUsername().isBlank();
-        properties.put(p + "auth", String.valueOf(auth));
+        Properties properties = SmtpConnection.sessionProperties(p, delivery, localHostname);
+        properties.put(p + "auth", String.valueOf(authenticates(config)));
         if (config.getOauth2().isConfigured()) {
             properties.put(p + "auth.mechanisms", "XOAUTH2");
             // Jakarta Mail leaves XOAUTH2 off unless asked: it needs a token where a password would go
@@ -187,7 +182,6 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
             String.valueOf(config.getTls() == TlsMode.STARTTLS || config.getTls() == TlsMode.STARTTLS_REQUIRED));
         properties.put(p + "starttls.required", String.valueOf(config.getTls() == TlsMode.STARTTLS_REQUIRED));
         properties.put(p + "ssl.checkserveridentity", "true");
-        properties.put(p + "ssl.protocols", "TLSv1.3 TLSv1.2");
         if (config.getTrustStore() != null) {
             properties.put(p + "ssl.socketFactory", SmartHostTrust.trustStoreContext(config).getSocketFactory());
         }

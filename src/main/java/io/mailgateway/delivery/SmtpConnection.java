@@ -1,5 +1,7 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.delivery.bounce.NextHopReply;
 import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.QueuedMail;
 import jakarta.mail.MessagingException;
@@ -13,9 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP client connection to a next hop, kept open across messages.
@@ -28,6 +33,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  */
 final class SmtpConnection extends SMTPTransport {
 
+    private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
     private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
 
     private final String peer;
@@ -56,6 +62,31 @@ final class SmtpConnection extends SMTPTransport {
         return brokenBeforeData;
     }
 
+    /**
+     * The session settings every next hop shares: timeouts (a silent server must not hold a delivery thread),
+     * the EHLO name, no wait for QUIT's reply, TLS 1.2 or newer. {@code prefix} is {@code mail.smtp.} or, for
+     * implicit TLS, {@code mail.smtps.}; each transport adds its own TLS and AUTH settings.
+     */
+    static Properties sessionProperties(String prefix, GatewayProperties.Delivery delivery, String localHostname) {
+        Properties properties = new Properties();
+        properties.put(prefix + "connectiontimeout", String.valueOf(delivery.getConnectTimeout().toMillis()));
+        properties.put(prefix + "timeout", String.valueOf(delivery.getReadTimeout().toMillis()));
+        properties.put(prefix + "writetimeout", String.valueOf(delivery.getReadTimeout().toMillis()));
+        properties.put(prefix + "localhost", localHostname);
+        properties.put(prefix + "quitwait", "false");
+        properties.put(prefix + "ssl.protocols", "TLSv1.3 TLSv1.2");
+        return properties;
+    }
+
+    /** QUIT and close; a failure here matters only to the log, the mail's result is already known. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (MessagingException | RuntimeException e) {
+            log.debug("[delivery] closing connection to {}: {}", peer, e.toString());
+        }
+    }
+
     /** One mail transaction: MAIL, one RCPT per envelope recipient, DATA with the stored bytes. */
     synchronized DeliveryReport send(QueuedMail mail) {
         List<String> recipients = mail.envelope().recipients();
@@ -81,7 +112,7 @@ final class SmtpConnection extends SMTPTransport {
             }
             if (accepted.isEmpty()) {
                 simpleCommand("RSET");
-                return ordered(recipients, results);
+                return DeliveryReport.inOrder(recipients, results.values());
             }
             stage = "DATA";
             try {
@@ -95,24 +126,24 @@ final class SmtpConnection extends SMTPTransport {
                 for (String recipient : accepted) {
                     results.put(recipient, RecipientResult.fromReply(recipient, e.getReturnCode(), said(stage)));
                 }
-                return ordered(recipients, results);
+                return DeliveryReport.inOrder(recipients, results.values());
             }
             String reply = said(stage);
             for (String recipient : accepted) {
                 results.put(recipient, RecipientResult.delivered(recipient, reply));
             }
-            return ordered(recipients, results);
+            return DeliveryReport.inOrder(recipients, results.values());
         } catch (MessagingException | IOException e) {
             // connection refused, reset, timed out, or closed before the final reply: nobody still open
             // has the mail for sure, so all of them are deferred (at-least-once: a duplicate is possible)
             broken = true;
-            brokenBeforeData = accepted.isEmpty() || stage.equals("RCPT TO") || stage.equals("MAIL FROM");
+            brokenBeforeData = stage.equals("MAIL FROM") || stage.equals("RCPT TO");
             String reason = "connection to " + peer + " failed during " + stage + ": " + rootMessage(e);
+            // accepted recipients have no result yet; those RCPT refused keep their reply
             for (String recipient : recipients) {
                 results.putIfAbsent(recipient, RecipientResult.deferred(recipient, reason));
             }
-            accepted.forEach(r -> results.put(r, RecipientResult.deferred(r, reason)));
-            return ordered(recipients, results);
+            return DeliveryReport.inOrder(recipients, results.values());
         }
     }
 
@@ -133,11 +164,7 @@ final class SmtpConnection extends SMTPTransport {
     private String said(String stage) {
         String reply = getLastServerResponse();
         reply = reply == null ? "(no reply)" : LINE_BREAKS.matcher(reply.strip()).replaceAll(" ");
-        return peer + " said: " + reply + " (in reply to " + stage + ")";
-    }
-
-    private static DeliveryReport ordered(List<String> recipients, Map<String, RecipientResult> results) {
-        return new DeliveryReport(recipients.stream().map(results::get).toList());
+        return NextHopReply.said(peer, reply, stage);
     }
 
     private static boolean hasEightBit(MailContent content) throws IOException {

@@ -207,6 +207,26 @@ class BouncesTest {
     }
 
     @Test
+    void recipientsDeferredAndRecipientsHeldBackByARateLimitShareOneDelayWarningThatEveryRetryRemembers() {
+        Bounces bounces = bounces(true, null, Duration.ofHours(4));
+        Instant now = RECEIVED.plus(Duration.ofHours(4)).plusSeconds(1);
+
+        List<FollowUp> followUps = attempt(bounces, mail("alice@example.com", "smtp", "busy@example.net", "held@example.net"), now, null,
+            RecipientResult.deferred("busy@example.net", "450 4.2.1 busy"),
+            RecipientResult.postponed("held@example.net", "rate limit reached", now.plusSeconds(60)));
+
+        // two retries (one per next-attempt time), each a queued copy of its own: neither may warn again
+        assertThat(followUps).filteredOn(FollowUp::isRetry).hasSize(2)
+            .allSatisfy(retry -> assertThat(retry.delayWarnedAt()).isEqualTo(now));
+        assertThat(followUps).filteredOn(FollowUp::isBounce).hasSize(1);
+        assertThat(composed).singleElement().satisfies(n -> {
+            assertThat(n.action()).isEqualTo(DeliveryNotice.Action.DELAYED);
+            assertThat(n.recipients()).extracting(DeliveryNotice.Recipient::address)
+                .containsExactlyInAnyOrder("busy@example.net", "held@example.net");
+        });
+    }
+
+    @Test
     void aMailAlreadyWarnedIsNotWarnedAgainAndItsNextRetryStillRemembers() {
         Instant warnedAt = RECEIVED.plus(Duration.ofHours(4));
         List<FollowUp> followUps = attempt(bounces(true, null, Duration.ofHours(4)),

@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 /**
  * A recipient's result as the delivery step records it, taken apart for a delivery status report: who
  * answered, what they said, and the enhanced status code (RFC 3463) in it. The delivery step writes
- * {@code <host>:<port> said: <SMTP reply> (in reply to <command>)} for a reply from the next hop, and plain
- * words ({@code cannot connect to ...}) for a failure that never got a reply.
+ * {@link #said} ({@code <peer> said: <SMTP reply> (in reply to <command>)}, the peer being a smart host's
+ * {@code host:port} or an MX hop's {@code host[address]}) for a reply from the next hop, and plain words
+ * ({@code cannot connect to ...}) for a failure that never got a reply. Both ends of that format live here.
  *
  * @param remoteMta the host that replied, without the port; null when no server replied
  * @param smtpReply the reply itself ({@code 550 5.1.1 <a@example.net>: Recipient address rejected}); null
@@ -25,6 +26,18 @@ public record NextHopReply(String remoteMta, String smtpReply, String command, S
     private static final Pattern IN_REPLY_TO = Pattern.compile("^(.*) \\(in reply to ([A-Za-z ]+)\\)$");
     private static final Pattern BARE_REPLY = Pattern.compile("^[2-5]\\d\\d(?:[ -].*)?$");
     private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s|$)");
+
+    /**
+     * How a next hop's reply is recorded (the recipient's reply, the mail's last error), for operators and for
+     * {@link #parse}: one line, Postfix's wording.
+     *
+     * @param peer {@code host:port}, {@code [v6]:port} or {@code host[address]}
+     * @param reply the server's reply, line breaks already folded into spaces
+     * @param command the command it answered, e.g. {@code RCPT TO}
+     */
+    public static String said(String peer, String reply, String command) {
+        return peer + " said: " + reply + " (in reply to " + command + ")";
+    }
 
     public static NextHopReply parse(String recorded) {
         String text = recorded == null ? "" : recorded.strip();
@@ -51,8 +64,12 @@ public record NextHopReply(String remoteMta, String smtpReply, String command, S
             enhanced.find() ? enhanced.group(1) : null, Integer.parseInt(reply.substring(0, 3)));
     }
 
-    /** {@code host:port}, {@code [v6]:port} or a bare host → the host. */
+    /** {@code host:port}, {@code [v6]:port}, an MX hop's {@code host[address]} or a bare host → the host. */
     private static String hostOf(String peer) {
+        int bracket = peer.indexOf('[');
+        if (bracket > 0 && peer.endsWith("]")) {
+            return peer.substring(0, bracket);
+        }
         int colon = peer.lastIndexOf(':');
         if (colon > 0 && peer.substring(colon + 1).matches("\\d{1,5}")
                 && (peer.indexOf(':') == colon || peer.charAt(colon - 1) == ']')) {

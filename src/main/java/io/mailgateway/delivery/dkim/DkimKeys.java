@@ -125,6 +125,6 @@ public final class DkimKeys {
         if (signer == null) {
             return DkimResult.notSigned("no DKIM key for " + from.domain());
         }
-        return signer.sign(headers, in);
+        return signer.signOwn(headers, in);
     }
 }

@@ -116,6 +116,14 @@ public final class DkimSigner {
         if (!from.domain().equals(domain)) {
             return DkimResult.notSigned("From domain " + from.domain() + " is not the DKIM domain " + domain);
         }
+        return signOwn(headerBlock, body);
+    }
+
+    /**
+     * Signs a message already checked to be this signer's: a sound header section whose From domain is
+     * {@link #domain()} ({@link DkimKeys} chose the signer by it, so it need not parse From again).
+     */
+    DkimResult signOwn(HeaderBlock headerBlock, InputStream body) throws IOException {
         BodyHash bodyHash = bodyHash(body);
         List<String> signed = signedHeaderNames(headerBlock);
 

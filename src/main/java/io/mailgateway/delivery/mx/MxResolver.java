@@ -179,21 +179,49 @@ public final class MxResolver {
         return resolver;
     }
 
-    /** {@code host}, {@code host:port} or {@code [v6]:port}; port 53 when none is given. */
-    static InetSocketAddress socketAddress(String server) throws UnknownHostException {
+    /**
+     * {@code host}, {@code host:port} or {@code [v6]:port}; port 53 when none is given. Anything else stops
+     * the start with a message naming the setting and the entry.
+     */
+    static InetSocketAddress socketAddress(String server) {
         String value = server.strip();
         String host = value;
-        int port = 53;
+        String port = null;
         if (value.startsWith("[")) {
             int close = value.indexOf(']');
-            host = value.substring(1, close);
-            if (value.length() > close + 1 && value.charAt(close + 1) == ':') {
-                port = Integer.parseInt(value.substring(close + 2));
+            if (close < 0 || (close + 1 < value.length() && value.charAt(close + 1) != ':')) {
+                throw badServer(server, "expected [address] or [address]:port");
             }
+            host = value.substring(1, close);
+            port = close + 1 < value.length() ? value.substring(close + 2) : null;
         } else if (value.indexOf(':') > 0 && value.indexOf(':') == value.lastIndexOf(':')) {
             host = value.substring(0, value.indexOf(':'));
-            port = Integer.parseInt(value.substring(value.indexOf(':') + 1));
+            port = value.substring(value.indexOf(':') + 1);
         }
-        return new InetSocketAddress(InetAddress.getByName(host), port);
+        if (host.isEmpty()) {
+            throw badServer(server, "no host");
+        }
+        int number = port == null ? 53 : port(server, port);
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), number);
+        } catch (UnknownHostException e) {
+            throw badServer(server, "unknown host (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int port(String server, String port) {
+        try {
+            int number = Integer.parseInt(port);
+            if (number >= 1 && number <= 65535) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw badServer(server, "'" + port + "' is not a port number");
+    }
+
+    private static IllegalArgumentException badServer(String server, String problem) {
+        return new IllegalArgumentException("gateway.delivery.mx.dns-servers: '" + server + "': " + problem);
     }
 }

@@ -44,18 +44,15 @@ public final class FailoverTransport implements Transport {
         first.results().forEach(r -> primaryReplies.put(r.recipient(), r.reply()));
         log.warn("[delivery] {} {} recipient(s) deferred by {} ({}); trying {}", mail.id(), retry.size(),
             primary.describe(), primaryReplies.get(retry.get(0)), secondary.describe());
-        Map<String, RecipientResult> second = new HashMap<>();
+        List<RecipientResult> results = new ArrayList<>(first.results());
         for (RecipientResult result : secondary.deliver(mail.forRecipients(retry)).results()) {
-            second.put(result.recipient(), result.status() == RecipientResult.Status.DEFERRED && !result.postponed()
+            results.add(result.status() == RecipientResult.Status.DEFERRED && !result.postponed()
                 ? RecipientResult.deferred(result.recipient(), primaryReplies.get(result.recipient())
                     + "; failover: " + result.reply())
                 : result);
         }
-        List<RecipientResult> merged = new ArrayList<>();
-        for (RecipientResult result : first.results()) {
-            merged.add(second.getOrDefault(result.recipient(), result));
-        }
-        return new DeliveryReport(merged);
+        // the secondary's word replaces the primary's for the recipients it was given
+        return DeliveryReport.inOrder(mail.envelope().recipients(), results);
     }
 
     @Override

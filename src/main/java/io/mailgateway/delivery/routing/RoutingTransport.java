@@ -5,8 +5,8 @@ import io.mailgateway.delivery.RecipientResult;
 import io.mailgateway.delivery.Transport;
 import io.mailgateway.mail.QueuedMail;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,25 +44,17 @@ public final class RoutingTransport implements Transport, AutoCloseable {
         if (order.size() == 1) {
             return order.get(0).deliver(mail);
         }
-        Map<String, RecipientResult> byRecipient = new HashMap<>();
+        List<RecipientResult> results = new ArrayList<>();
         for (Transport transport : order) {
-            for (RecipientResult result : transport.deliver(mail.forRecipients(groups.get(transport))).results()) {
-                byRecipient.put(result.recipient(), result);
-            }
+            results.addAll(transport.deliver(mail.forRecipients(groups.get(transport))).results());
         }
-        List<RecipientResult> inEnvelopeOrder = new ArrayList<>();
-        for (String recipient : mail.envelope().recipients()) {
-            RecipientResult result = byRecipient.get(recipient);
-            inEnvelopeOrder.add(result != null ? result
-                : RecipientResult.deferred(recipient, "no result from the next hop (gateway error)"));
-        }
-        return new DeliveryReport(inEnvelopeOrder);
+        return DeliveryReport.inOrder(mail.envelope().recipients(), results);
     }
 
     @Override
     public String describe() {
         Set<String> others = all.stream().filter(t -> t != fallback).map(Transport::describe)
-            .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+            .collect(Collectors.toCollection(LinkedHashSet::new));
         return fallback.describe() + (others.isEmpty() ? "" : "; routes to " + String.join(", ", others));
     }
 
