@@ -1,13 +1,12 @@
 package io.mailgateway.pickup;
 
 import io.mailgateway.config.GatewayProperties.ReportRule;
+import io.mailgateway.envelope.AttachmentParts;
 import io.mailgateway.mail.ContentTypes;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
-import jakarta.activation.DataHandler;
-import jakarta.activation.FileDataSource;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -64,16 +63,9 @@ public final class ReportMailComposer {
 
             MimeBodyPart text = new MimeBodyPart();
             text.setText(fill(rule.getBody(), fileName, now), StandardCharsets.UTF_8.name());
-            MimeBodyPart attachment = new MimeBodyPart();
-            // streamed from the file when the message is written, not read into memory first
-            attachment.setDataHandler(new DataHandler(new FileDataSource(file.toFile()) {
-                @Override
-                public String getContentType() {
-                    return ContentTypes.forFileName(fileName);
-                }
-            }));
-            attachment.setFileName(MimeUtility.encodeText(fileName, StandardCharsets.UTF_8.name(), null));
-            attachment.setDisposition(MimeBodyPart.ATTACHMENT);
+            MimeBodyPart attachment = AttachmentParts.part(
+                AttachmentParts.file(file, ContentTypes.forFileName(fileName), fileName),
+                MimeUtility.encodeText(fileName, StandardCharsets.UTF_8.name(), null));
             MimeMultipart mixed = new MimeMultipart("mixed");
             mixed.addBodyPart(text);
             mixed.addBodyPart(attachment);
