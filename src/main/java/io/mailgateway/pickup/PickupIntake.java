@@ -16,13 +16,12 @@ import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -118,9 +117,11 @@ public final class PickupIntake {
             // held open until the mail is queued: on Windows no tool can be writing the file meanwhile (see
             // PickupFileAccess); the content below reads the file through its own handles
             try (FileChannel writersKeptOut = PickupFileAccess.openDenyingWriters(file)) {
-                String hash = sha256(file);
-                submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, size);
+                // fed while the file is read to be parsed or attached: the file is not read once more for it
+                MessageDigest sha256 = sha256();
+                submitted = rule.isPresent() ? report(rule.get(), file, localNow, sha256) : parse(root, file, size, sha256);
                 companions = submitted.companionFiles();
+                String hash = HexFormat.of().formatHex(sha256.digest());
 
                 // closing it deletes the spool file of a report mail; an .eml's content is the file itself
                 try (MailContent submittedContent = submitted.content()) {
@@ -148,9 +149,9 @@ public final class PickupIntake {
         }
     }
 
-    private SubmittedMail report(GatewayProperties.ReportRule rule, Path file, LocalDateTime now)
+    private SubmittedMail report(GatewayProperties.ReportRule rule, Path file, LocalDateTime now, MessageDigest digest)
             throws RejectedMailException, IOException {
-        SubmittedMail report = ReportMailComposer.compose(rule, file, now, spool);
+        SubmittedMail report = ReportMailComposer.compose(rule, file, now, spool, digest);
         if (report.envelope().recipients().size() > config.getMaxRecipients()) {
             report.content().close();
             throw new RejectedMailException("the report rule has more than " + config.getMaxRecipients() + " recipients");
@@ -158,16 +159,18 @@ public final class PickupIntake {
         return report;
     }
 
-    private SubmittedMail parse(Path root, Path file, long size) throws RejectedMailException, IOException {
+    private SubmittedMail parse(Path root, Path file, long size, MessageDigest digest)
+            throws RejectedMailException, IOException {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".eml")) {
             // the file itself: only its header section is read here, its body streamed when it is queued
-            return emlReader.read(MailContent.ofFile(file, 0, size), name, config.getMaxRecipients());
+            return emlReader.read(MailContent.ofFile(file, 0, size), name, config.getMaxRecipients(), digest);
         }
         if (lower.endsWith(".xml")) {
             EnvelopeDocument document;
-            try (InputStream in = Files.newInputStream(file)) {
+            // the reader reads the whole file (or rejects it as too large), so the digest sees every byte
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
                 document = envelopeReader.read(in, name);
             }
             return envelopeComposer.compose(document,
@@ -193,10 +196,9 @@ public final class PickupIntake {
         return "pickup:" + relative.toString().replace('\\', '/') + ":" + size + ":" + modified + ":" + hash;
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }

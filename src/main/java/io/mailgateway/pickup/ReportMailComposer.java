@@ -7,6 +7,7 @@ import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
+import jakarta.activation.DataSource;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -17,8 +18,12 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -39,11 +44,13 @@ public final class ReportMailComposer {
     }
 
     /**
+     * @param digest when not null, every byte of {@code file} goes through it while the file is streamed into
+     *               the attachment, so that the pickup intake has the file's hash without reading it once more
      * @return the mail; its content is in {@code spool} and must be closed by the caller once queued
      * @throws IOException when the file or the spool cannot be read or written (possibly transient)
      */
-    public static SubmittedMail compose(ReportRule rule, Path file, LocalDateTime now, MailSpool spool)
-            throws RejectedMailException, IOException {
+    public static SubmittedMail compose(ReportRule rule, Path file, LocalDateTime now, MailSpool spool,
+                                        MessageDigest digest) throws RejectedMailException, IOException {
         String fileName = file.getFileName().toString();
         if (fileName.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new RejectedMailException("file name contains control characters");
@@ -63,8 +70,8 @@ public final class ReportMailComposer {
 
             MimeBodyPart text = new MimeBodyPart();
             text.setText(fill(rule.getBody(), fileName, now), StandardCharsets.UTF_8.name());
-            MimeBodyPart attachment = AttachmentParts.part(
-                AttachmentParts.file(file, ContentTypes.forFileName(fileName), fileName),
+            DataSource source = AttachmentParts.file(file, ContentTypes.forFileName(fileName), fileName);
+            MimeBodyPart attachment = AttachmentParts.part(digest == null ? source : new DigestingSource(source, digest),
                 MimeUtility.encodeText(fileName, StandardCharsets.UTF_8.name(), null));
             MimeMultipart mixed = new MimeMultipart("mixed");
             mixed.addBodyPart(text);
@@ -90,6 +97,33 @@ public final class ReportMailComposer {
                 throw io; // the file or the spool, not the rule: leave the file in place and try again
             }
             throw new RejectedMailException("cannot build the report mail for " + fileName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The report file's bytes, each also fed to {@code digest}. Every open starts the digest afresh, so it holds
+     * the hash of the last complete read: the one that wrote the attachment.
+     */
+    private record DigestingSource(DataSource file, MessageDigest digest) implements DataSource {
+        @Override
+        public InputStream getInputStream() throws IOException {
+            digest.reset();
+            return new DigestInputStream(file.getInputStream(), digest);
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return file.getOutputStream();
+        }
+
+        @Override
+        public String getContentType() {
+            return file.getContentType();
+        }
+
+        @Override
+        public String getName() {
+            return file.getName();
         }
     }
 
