@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +69,18 @@ public final class PickupIntake {
     private final EmlReader emlReader;
     private final MailSpool spool;
     private final PickupDisposition disposition;
+    private final Predicate<String> alreadyQueued;
     private final Clock clock;
 
+    /**
+     * @param alreadyQueued whether a duplicate id is known to mail.outbound's duplicate detection: a file
+     *                      whose mail was queued but which was not moved (a crash, a failed move) is then
+     *                      moved without streaming it to the broker again. Answering false is always safe:
+     *                      the broker still drops the second copy
+     */
     public PickupIntake(GatewayProperties.Pickup config, ReportRules rules, OutboundQueue queue, String hostname,
                         EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer, EmlReader emlReader,
-                        MailSpool spool, Clock clock) {
+                        MailSpool spool, Predicate<String> alreadyQueued, Clock clock) {
         this.config = config;
         this.rules = rules;
         this.queue = queue;
@@ -82,6 +90,7 @@ public final class PickupIntake {
         this.emlReader = emlReader;
         this.spool = spool;
         this.disposition = new PickupDisposition(config.getAfterSuccess());
+        this.alreadyQueued = alreadyQueued;
         this.clock = clock;
     }
 
@@ -123,21 +132,32 @@ public final class PickupIntake {
                 companions = submitted.companionFiles();
                 String hash = HexFormat.of().formatHex(sha256.digest());
 
+                String duplicateId = duplicateId(submitted, relative, size, modified, hash);
                 // closing it deletes the spool file of a report mail; an .eml's content is the file itself
                 try (MailContent submittedContent = submitted.content()) {
-                    MailContent content = stamp.stamp(submittedContent,
-                        "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
-                        submitted.envelope().recipients(), now);
-                    QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
-                        new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
-                    queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
-                    queuedSize = content.size();
+                    if (knownToBroker(duplicateId)) {
+                        // queued before a crash or a failed move: the broker would drop a second copy anyway,
+                        // so the file is not streamed to it again, and the log says what happened
+                        queuedSize = -1;
+                    } else {
+                        MailContent content = stamp.stamp(submittedContent,
+                            "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
+                            submitted.envelope().recipients(), now);
+                        QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
+                            new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
+                        queue.enqueue(mail, duplicateId);
+                        queuedSize = content.size();
+                    }
                 }
             }
             Path moved = disposition.succeeded(root, file, companions, localNow);
-            log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
-                submitted.envelope().sender(), submitted.envelope().recipients().size(), queuedSize,
-                moved == null ? " (file deleted)" : " moved to " + root.relativize(moved));
+            String where = moved == null ? " (file deleted)" : " moved to " + root.relativize(moved);
+            if (queuedSize < 0) {
+                log.info("[pickup] file={} was queued before, not queued again,{}", relative, where);
+            } else {
+                log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
+                    submitted.envelope().sender(), submitted.envelope().recipients().size(), queuedSize, where);
+            }
         } catch (RejectedMailException e) {
             fail(root, file, relative, companions, e.getMessage(), localNow);
         } catch (EnqueueException e) {
@@ -185,6 +205,15 @@ public final class PickupIntake {
             log.warn("[pickup] file={} rejected, moved to {}: {}", relative, root.relativize(moved), reason);
         } catch (IOException e) {
             log.error("[pickup] file={} rejected ({}) but cannot be moved to failed/: {}", relative, reason, e.toString());
+        }
+    }
+
+    private boolean knownToBroker(String duplicateId) {
+        try {
+            return alreadyQueued.test(duplicateId);
+        } catch (RuntimeException e) {
+            // the broker still drops a second copy, and the send that follows says whether it is up
+            return false;
         }
     }
 
