@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Turns a report file (a PDF, CSV... that a rule matches) into one mail to the rule's recipients with the
@@ -39,6 +40,9 @@ import java.util.Properties;
 public final class ReportMailComposer {
 
     private static final Session SESSION = Session.getInstance(new Properties());
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
 
     private ReportMailComposer() {
     }
@@ -66,10 +70,14 @@ public final class ReportMailComposer {
             if (!cc.isEmpty()) {
                 message.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
             }
-            message.setSubject(fill(rule.getSubject(), fileName, now), StandardCharsets.UTF_8.name());
+            // the subject is one line in a header, whatever is configured
+            message.setSubject(LINE_BREAKS.matcher(fill(rule.getSubject(), fileName, now)).replaceAll(" "),
+                StandardCharsets.UTF_8.name());
 
             MimeBodyPart text = new MimeBodyPart();
-            text.setText(fill(rule.getBody(), fileName, now), StandardCharsets.UTF_8.name());
+            // the body keeps its lines, as CRLF: a bare CR or LF must not reach DATA
+            text.setText(LINE_BREAK.matcher(fill(rule.getBody(), fileName, now)).replaceAll("\r\n"),
+                StandardCharsets.UTF_8.name());
             DataSource source = AttachmentParts.file(file, ContentTypes.forFileName(fileName), fileName);
             MimeBodyPart attachment = AttachmentParts.part(digest == null ? source : new DigestingSource(source, digest),
                 MimeUtility.encodeText(fileName, StandardCharsets.UTF_8.name(), null));
@@ -136,12 +144,11 @@ public final class ReportMailComposer {
         return null;
     }
 
-    static String fill(String template, String fileName, LocalDateTime now) {
+    private static String fill(String template, String fileName, LocalDateTime now) {
         return template
             .replace("{file}", fileName)
             .replace("{date}", now.format(DateTimeFormatter.ISO_LOCAL_DATE))
-            .replace("{time}", now.format(DateTimeFormatter.ofPattern("HH:mm")))
-            .replaceAll("[\\r\\n]+", " "); // a template is one line in a header, whatever is configured
+            .replace("{time}", now.format(TIME));
     }
 
     private static InternetAddress address(String value, String what) throws RejectedMailException {

@@ -35,6 +35,22 @@ class ReportMailComposerTest {
     }
 
     @Test
+    void aMultiLineBodyTemplateKeepsItsLinesWithCrlfAndTheSubjectStaysOneLine() throws Exception {
+        Path report = Files.writeString(dir.resolve("sales.pdf"), "%PDF");
+        ReportRule rule = rule();
+        rule.setSubject("Report\n{file}");
+        rule.setBody("Hello,\n\nplease find {file} attached.\r\n-- \nOps");
+
+        try (MailContent content = ReportMailComposer.compose(rule, report, LocalDateTime.of(2026, 1, 2, 3, 4), spool(),
+                null).content()) {
+            String text = new String(content.bytes(), StandardCharsets.ISO_8859_1);
+            assertThat(text).contains("\r\nSubject: Report sales.pdf\r\n")
+                .contains("\r\n\r\nHello,\r\n\r\nplease find sales.pdf attached.\r\n-- \r\nOps");
+            assertThat(text.replace("\r\n", "")).doesNotContain("\r").doesNotContain("\n");
+        }
+    }
+
+    @Test
     void aCsvReportWithUnixLineEndingsIsAttachedAsBase64SoNoBareLineFeedReachesData() throws Exception {
         String csv = "region,total\nnorth,12\nsouth,7\n";
         Path report = Files.writeString(dir.resolve("sales.csv"), csv);
