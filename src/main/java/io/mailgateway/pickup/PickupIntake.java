@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * <li>a file that can never be a mail moves to failed/ with {@code NAME.reason.txt};</li>
  * <li>when the queue is unavailable the file stays where it is and is tried again at the next scan.</li>
  * </ul>
- * A crash between queueing and moving makes the next scan queue the file again; the broker drops that
- * second copy by its duplicate id (name, size, modification time and content hash, or the envelope's
- * idempotency key), so the file is mailed once.
+ * A crash between queueing and moving makes the next scan read the file again; its duplicate id (name, size,
+ * modification time and content hash, or the envelope's idempotency key) is then already known, so the file
+ * is only moved, and should that check not know it (an external broker) the broker drops the second copy
+ * itself: the file is mailed once.
  *
  * <p>A large file is never read whole into memory: an .eml's body is streamed from the file into the broker,
  * a report file is streamed into its attachment in a spool file ({@link MailSpool}), and the hash is computed
