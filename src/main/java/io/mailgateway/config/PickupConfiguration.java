@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.envelope.EnvelopeComposer;
 import io.mailgateway.envelope.EnvelopeReader;
 import io.mailgateway.mail.MailSpool;
@@ -8,6 +9,7 @@ import io.mailgateway.pickup.PickupFileFilter;
 import io.mailgateway.pickup.PickupIntake;
 import io.mailgateway.pickup.ReportRules;
 import io.mailgateway.queue.OutboundQueue;
+import io.mailgateway.queue.QueueNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,9 +58,12 @@ public class PickupConfiguration {
     @Bean
     PickupIntake pickupIntake(GatewayProperties properties, ReportRules rules, OutboundQueue queue,
                               GatewayHostname hostname, EnvelopeReader envelopeReader,
-                              EnvelopeComposer envelopeComposer, MailSpool spool, Clock clock) {
+                              EnvelopeComposer envelopeComposer, MailSpool spool, BrokerQueues broker, Clock clock) {
+        // with an external broker the duplicate-id cache cannot be read, so this always says "new" and the
+        // broker drops the second copy itself (JmsConfiguration)
         return new PickupIntake(properties.getPickup(), rules, queue, hostname.name(), envelopeReader,
-            envelopeComposer, new EmlReader(), spool, clock);
+            envelopeComposer, new EmlReader(), spool,
+            duplicateId -> broker.duplicateKnown(QueueNames.OUTBOUND, duplicateId), clock);
     }
 
     @Bean

@@ -5,11 +5,9 @@ import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.MailSpool;
 import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
-import jakarta.activation.DataHandler;
 import jakarta.activation.DataSource;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -19,11 +17,8 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -269,7 +264,7 @@ public final class EnvelopeComposer {
             Path path = resolver.resolve(file);
             fileName = path.getFileName().toString();
             companionFiles.add(path);
-            source = new NoFollowFileDataSource(path, contentType(contentType, fileName), fileName);
+            source = AttachmentParts.file(path, contentType(contentType, fileName), fileName);
         } else {
             requireLine(label + " name", name, MAX_FILE_NAME);
             if (name.isBlank() || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
@@ -282,16 +277,7 @@ public final class EnvelopeComposer {
             source = inline;
         }
         try {
-            MimeBodyPart part = new MimeBodyPart();
-            part.setDataHandler(new DataHandler(source));
-            // set before saveChanges, which would otherwise add the JVM's charset to a text/* attachment
-            // whose bytes we know nothing about
-            part.setHeader("Content-Type", source.getContentType());
-            part.setDisposition(Part.ATTACHMENT);
-            part.setFileName(fileName);
-            // base64 whatever the type: a text/csv sent as 7bit would carry its bare LFs into DATA
-            part.setHeader("Content-Transfer-Encoding", "base64");
-            return part;
+            return AttachmentParts.part(source, fileName);
         } catch (MessagingException e) {
             throw new RejectedMailException(label + ": " + e.getMessage(), e);
         }
@@ -412,42 +398,6 @@ public final class EnvelopeComposer {
             }
         }
         return null;
-    }
-
-    /**
-     * A resolved attachment file, streamed into the MIME part when the message is written; opened without
-     * following a final symbolic link in case the file was swapped after {@link AttachmentResolver#resolve}.
-     */
-    private static final class NoFollowFileDataSource implements DataSource {
-        private final Path path;
-        private final String contentType;
-        private final String name;
-
-        NoFollowFileDataSource(Path path, String contentType, String name) {
-            this.path = path;
-            this.contentType = contentType;
-            this.name = name;
-        }
-
-        @Override
-        public InputStream getInputStream() throws IOException {
-            return Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS);
-        }
-
-        @Override
-        public OutputStream getOutputStream() throws IOException {
-            throw new IOException("read-only");
-        }
-
-        @Override
-        public String getContentType() {
-            return contentType;
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
     }
 
     private static final class MessageTooLarge extends IOException {

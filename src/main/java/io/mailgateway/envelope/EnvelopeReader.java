@@ -80,10 +80,6 @@ public final class EnvelopeReader {
         return new EnvelopeReader(maxBytes);
     }
 
-    public int maxBytes() {
-        return maxBytes;
-    }
-
     /**
      * Parses, validates and unmarshals one envelope. Reads {@code xml} up to the size limit and does not close it.
      *

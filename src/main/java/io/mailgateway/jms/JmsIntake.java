@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsMessage;
@@ -37,6 +38,9 @@ public final class JmsIntake {
     public static final String ORIGINAL_MESSAGE_ID = "MailOriginalMessageId";
 
     private static final Logger log = LoggerFactory.getLogger(JmsIntake.class);
+
+    /** Compiled once: every intake message's JMS id goes through {@link #printable}. */
+    private static final Pattern NOT_PRINTABLE = Pattern.compile("[^\\x21-\\x7e]");
 
     private final JmsSubmissionReader reader;
     private final OutboundQueue queue;
@@ -77,10 +81,11 @@ public final class JmsIntake {
                 }
                 Instant now = clock.instant();
                 String id = QueueIds.next();
-                MailContent content = stamp.stamp(submittedContent, "jms (" + printable(jmsId) + ")", "local", id,
+                String shownId = printable(jmsId);
+                MailContent content = stamp.stamp(submittedContent, "jms (" + shownId + ")", "local", id,
                     submitted.envelope().recipients(), now);
                 queue.enqueue(QueuedMail.received(id, submitted.envelope(), content,
-                    new QueuedMail.Trace("jms", now, "jms:" + printable(jmsId), null)), duplicateId);
+                    new QueuedMail.Trace("jms", now, "jms:" + shownId, null)), duplicateId);
                 log.info("[jms] {} queued from message {} from=<{}> recipients={} size={}", id,
                     jmsId == null ? "(no id)" : jmsId, submitted.envelope().sender(),
                     submitted.envelope().recipients().size(), content.size());
@@ -113,7 +118,7 @@ public final class JmsIntake {
     }
 
     private static String printable(String s) {
-        return s == null ? "unknown" : s.replaceAll("[^\\x21-\\x7e]", "?");
+        return s == null ? "unknown" : NOT_PRINTABLE.matcher(s).replaceAll("?");
     }
 
 }

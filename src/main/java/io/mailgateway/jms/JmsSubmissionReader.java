@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Turns an intake JMS message into a submitted mail. Three payloads, and only the documented properties
@@ -54,6 +55,9 @@ public final class JmsSubmissionReader {
     public static final String IDEMPOTENCY_KEY = "IdempotencyKey";
 
     private static final Session SESSION = Session.getInstance(new Properties());
+
+    /** Compiled once: every simple message's text has its line endings made CRLF. */
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n|\r");
 
     private final EnvelopeReader envelopeReader;
     private final EnvelopeComposer envelopeComposer;
@@ -135,7 +139,7 @@ public final class JmsSubmissionReader {
                 mime.setRecipients(jakarta.mail.Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
             }
             mime.setSubject(subject, StandardCharsets.UTF_8.name());
-            mime.setText(body.replaceAll("\r?\n|\r", "\r\n"), StandardCharsets.UTF_8.name(), subtype);
+            mime.setText(LINE_BREAK.matcher(body).replaceAll("\r\n"), StandardCharsets.UTF_8.name(), subtype);
             mime.saveChanges();
             mime.removeHeader("Message-ID"); // the gateway gives it one with its queue id
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -9,6 +9,8 @@ import io.mailgateway.mail.SubmittedMail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,12 +62,22 @@ public final class EmlReader {
      * @throws UncheckedIOException when the file cannot be read (possibly transient)
      */
     public SubmittedMail read(MailContent file, String fileName, int maxRecipients) throws RejectedMailException {
+        return read(file, fileName, maxRecipients, null);
+    }
+
+    /**
+     * {@link #read(MailContent, String, int)}, and every byte of {@code file} also goes through
+     * {@code digest} (when not null) during the one pass that checks the whole file, so that the pickup
+     * intake has the file's hash without reading it once more.
+     */
+    SubmittedMail read(MailContent file, String fileName, int maxRecipients, MessageDigest digest)
+            throws RejectedMailException {
         Objects.requireNonNull(file, "file");
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("maxRecipients must be at least 1, was " + maxRecipients);
         }
         try {
-            return parse(file, maxRecipients);
+            return parse(file, maxRecipients, digest);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + fileName + ": " + e.getMessage(), e);
         } catch (RejectedMailException e) {
@@ -74,10 +86,10 @@ public final class EmlReader {
         }
     }
 
-    private static SubmittedMail parse(MailContent file, int maxRecipients)
+    private static SubmittedMail parse(MailContent file, int maxRecipients, MessageDigest digest)
             throws RejectedMailException, IOException {
         EmlFormatCheck.Scan scan;
-        try (InputStream in = file.open()) {
+        try (InputStream in = digest == null ? file.open() : new DigestInputStream(file.open(), digest)) {
             scan = EmlFormatCheck.scan(in);
         }
         EmlFormatCheck.checkContent(scan);

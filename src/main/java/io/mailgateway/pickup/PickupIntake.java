@@ -16,13 +16,12 @@ import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -33,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * <li>a file that can never be a mail moves to failed/ with {@code NAME.reason.txt};</li>
  * <li>when the queue is unavailable the file stays where it is and is tried again at the next scan.</li>
  * </ul>
- * A crash between queueing and moving makes the next scan queue the file again; the broker drops that
- * second copy by its duplicate id (name, size, modification time and content hash, or the envelope's
- * idempotency key), so the file is mailed once.
+ * A crash between queueing and moving makes the next scan read the file again; its duplicate id (name, size,
+ * modification time and content hash, or the envelope's idempotency key) is then already known, so the file
+ * is only moved, and should that check not know it (an external broker) the broker drops the second copy
+ * itself: the file is mailed once.
  *
  * <p>A large file is never read whole into memory: an .eml's body is streamed from the file into the broker,
  * a report file is streamed into its attachment in a spool file ({@link MailSpool}), and the hash is computed
@@ -69,11 +70,18 @@ public final class PickupIntake {
     private final EmlReader emlReader;
     private final MailSpool spool;
     private final PickupDisposition disposition;
+    private final Predicate<String> alreadyQueued;
     private final Clock clock;
 
+    /**
+     * @param alreadyQueued whether a duplicate id is known to mail.outbound's duplicate detection: a file
+     *                      whose mail was queued but which was not moved (a crash, a failed move) is then
+     *                      moved without streaming it to the broker again. Answering false is always safe:
+     *                      the broker still drops the second copy
+     */
     public PickupIntake(GatewayProperties.Pickup config, ReportRules rules, OutboundQueue queue, String hostname,
                         EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer, EmlReader emlReader,
-                        MailSpool spool, Clock clock) {
+                        MailSpool spool, Predicate<String> alreadyQueued, Clock clock) {
         this.config = config;
         this.rules = rules;
         this.queue = queue;
@@ -83,6 +91,7 @@ public final class PickupIntake {
         this.emlReader = emlReader;
         this.spool = spool;
         this.disposition = new PickupDisposition(config.getAfterSuccess());
+        this.alreadyQueued = alreadyQueued;
         this.clock = clock;
     }
 
@@ -118,25 +127,38 @@ public final class PickupIntake {
             // held open until the mail is queued: on Windows no tool can be writing the file meanwhile (see
             // PickupFileAccess); the content below reads the file through its own handles
             try (FileChannel writersKeptOut = PickupFileAccess.openDenyingWriters(file)) {
-                String hash = sha256(file);
-                submitted = rule.isPresent() ? report(rule.get(), file, localNow) : parse(root, file, size);
+                // fed while the file is read to be parsed or attached: the file is not read once more for it
+                MessageDigest sha256 = sha256();
+                submitted = rule.isPresent() ? report(rule.get(), file, localNow, sha256) : parse(root, file, size, sha256);
                 companions = submitted.companionFiles();
+                String hash = HexFormat.of().formatHex(sha256.digest());
 
+                String duplicateId = duplicateId(submitted, relative, size, modified, hash);
                 // closing it deletes the spool file of a report mail; an .eml's content is the file itself
                 try (MailContent submittedContent = submitted.content()) {
-                    MailContent content = stamp.stamp(submittedContent,
-                        "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
-                        submitted.envelope().recipients(), now);
-                    QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
-                        new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
-                    queue.enqueue(mail, duplicateId(submitted, relative, size, modified, hash));
-                    queuedSize = content.size();
+                    if (knownToBroker(duplicateId)) {
+                        // queued before a crash or a failed move: the broker would drop a second copy anyway,
+                        // so the file is not streamed to it again, and the log says what happened
+                        queuedSize = -1;
+                    } else {
+                        MailContent content = stamp.stamp(submittedContent,
+                            "pickup (" + relative.toString().replace('\\', '/') + ")", "local", id,
+                            submitted.envelope().recipients(), now);
+                        QueuedMail mail = QueuedMail.received(id, submitted.envelope(), content,
+                            new QueuedMail.Trace("pickup", now, "pickup:" + relative, null));
+                        queue.enqueue(mail, duplicateId);
+                        queuedSize = content.size();
+                    }
                 }
             }
             Path moved = disposition.succeeded(root, file, companions, localNow);
-            log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
-                submitted.envelope().sender(), submitted.envelope().recipients().size(), queuedSize,
-                moved == null ? " (file deleted)" : " moved to " + root.relativize(moved));
+            String where = moved == null ? " (file deleted)" : " moved to " + root.relativize(moved);
+            if (queuedSize < 0) {
+                log.info("[pickup] file={} was queued before, not queued again,{}", relative, where);
+            } else {
+                log.info("[pickup] {} queued from file={} from=<{}> recipients={} size={}{}", id, relative,
+                    submitted.envelope().sender(), submitted.envelope().recipients().size(), queuedSize, where);
+            }
         } catch (RejectedMailException e) {
             fail(root, file, relative, companions, e.getMessage(), localNow);
         } catch (EnqueueException e) {
@@ -148,9 +170,9 @@ public final class PickupIntake {
         }
     }
 
-    private SubmittedMail report(GatewayProperties.ReportRule rule, Path file, LocalDateTime now)
+    private SubmittedMail report(GatewayProperties.ReportRule rule, Path file, LocalDateTime now, MessageDigest digest)
             throws RejectedMailException, IOException {
-        SubmittedMail report = ReportMailComposer.compose(rule, file, now, spool);
+        SubmittedMail report = ReportMailComposer.compose(rule, file, now, spool, digest);
         if (report.envelope().recipients().size() > config.getMaxRecipients()) {
             report.content().close();
             throw new RejectedMailException("the report rule has more than " + config.getMaxRecipients() + " recipients");
@@ -158,16 +180,18 @@ public final class PickupIntake {
         return report;
     }
 
-    private SubmittedMail parse(Path root, Path file, long size) throws RejectedMailException, IOException {
+    private SubmittedMail parse(Path root, Path file, long size, MessageDigest digest)
+            throws RejectedMailException, IOException {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".eml")) {
             // the file itself: only its header section is read here, its body streamed when it is queued
-            return emlReader.read(MailContent.ofFile(file, 0, size), name, config.getMaxRecipients());
+            return emlReader.read(MailContent.ofFile(file, 0, size), name, config.getMaxRecipients(), digest);
         }
         if (lower.endsWith(".xml")) {
             EnvelopeDocument document;
-            try (InputStream in = Files.newInputStream(file)) {
+            // the reader reads the whole file (or rejects it as too large), so the digest sees every byte
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
                 document = envelopeReader.read(in, name);
             }
             return envelopeComposer.compose(document,
@@ -185,6 +209,15 @@ public final class PickupIntake {
         }
     }
 
+    private boolean knownToBroker(String duplicateId) {
+        try {
+            return alreadyQueued.test(duplicateId);
+        } catch (RuntimeException e) {
+            // the broker still drops a second copy, and the send that follows says whether it is up
+            return false;
+        }
+    }
+
     /** The idempotency key when the submitter gave one; else this exact file, as it was when read. */
     private static String duplicateId(SubmittedMail submitted, Path relative, long size, long modified, String hash) {
         if (submitted.idempotencyKey() != null) {
@@ -193,10 +226,9 @@ public final class PickupIntake {
         return "pickup:" + relative.toString().replace('\\', '/') + ":" + size + ":" + modified + ":" + hash;
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }

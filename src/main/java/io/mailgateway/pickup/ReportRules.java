@@ -45,8 +45,4 @@ public final class ReportRules {
         }
         return Optional.empty();
     }
-
-    public boolean isEmpty() {
-        return rules.isEmpty();
-    }
 }

@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Base64;
@@ -73,6 +74,24 @@ class PickupIT {
         assertThat(mail).contains("X-Envelope-To: <bob@example.net>\r\nX-Envelope-To: <carol@example.net>\r\nX-Envelope-To: <secret@example.net>\r\n");
         assertThat(mail).doesNotContain("Bcc:").contains("unix line endings\r\n");
         awaitProcessed("plain.eml");
+    }
+
+    @Test
+    void aFileWhoseMailWasQueuedButWhichWasNotMovedIsMovedWithoutBeingMailedAgain() throws IOException {
+        drop("requeued.eml", "From: <tool@example.com>\r\nTo: <ops@example.net>\r\nSubject: queued before the move\r\n"
+            + "\r\nbody\r\n");
+        awaitCaptured("Subject: queued before the move");
+        awaitProcessed("requeued.eml");
+
+        // as after a crash between queueing the mail and moving the file: the very same file in place again
+        Path processed = PICKUP.resolve("processed").resolve(LocalDate.now().toString()).resolve("requeued.eml");
+        Path temporary = PICKUP.resolve("requeued.eml.tmp");
+        Files.copy(processed, temporary, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(temporary, PICKUP.resolve("requeued.eml"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(PICKUP.resolve("requeued.eml")));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            .until(() -> captured("Subject: queued before the move").size() == 1);
     }
 
     @Test

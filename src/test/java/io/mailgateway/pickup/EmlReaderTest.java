@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.UUID;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,16 @@ class EmlReaderTest {
 
     private AbstractThrowableAssert<?, ? extends Throwable> assertRejected(String file) {
         return assertRejected(bytes(file));
+    }
+
+    @Test
+    void theDigestGivenSeesEveryByteOfTheFileInThePassThatChecksIt() throws Exception {
+        byte[] file = fixture("unix-line-endings.eml");
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+
+        reader.read(MailContent.of(file), "test.eml", MAX_RECIPIENTS, digest);
+
+        assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(file));
     }
 
     // IIS pickup convention
