@@ -296,29 +296,19 @@ public final class SendTestCommand {
             List<String> to = new ArrayList<>();
             String from = null;
             Duration timeout = Duration.ofMinutes(2);
-            List<String> spring = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                int equals = arg.indexOf('=');
-                String option = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-                String inline = option.equals(arg) ? null : arg.substring(equals + 1);
-                switch (option) {
-                    case "--to" -> to.add(address(inline != null ? inline : value(args, ++i, option), option));
-                    case "--from" -> from = address(inline != null ? inline : value(args, ++i, option), option);
-                    case "--timeout" -> timeout = duration(inline != null ? inline : value(args, ++i, option));
-                    default -> {
-                        if (arg.startsWith("--") && equals > 2) {
-                            spring.add(arg);
-                        } else {
-                            throw new IllegalArgumentException("unknown argument '" + arg + "'");
-                        }
-                    }
+            ToolArguments line = new ToolArguments(args);
+            while (line.next()) {
+                switch (line.option()) {
+                    case "--to" -> to.add(address(line.value(), line.option()));
+                    case "--from" -> from = address(line.value(), line.option());
+                    case "--timeout" -> timeout = ToolArguments.positive(line.option(), line.value(), "2m or 90s");
+                    default -> line.passOn();
                 }
             }
             if (to.isEmpty()) {
                 throw new IllegalArgumentException("--to ADDRESS is required");
             }
-            return new Arguments(List.copyOf(to), from, timeout, spring);
+            return new Arguments(List.copyOf(to), from, timeout, line.settings());
         }
 
         private static String address(String value, String option) {
@@ -330,25 +320,6 @@ public final class SendTestCommand {
                 throw new IllegalArgumentException(option + ": '" + value + "' is not a plain address like bob@example.net");
             }
             return address;
-        }
-
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[index];
-        }
-
-        private static Duration duration(String text) {
-            try {
-                Duration duration = DurationStyle.detectAndParse(text);
-                if (duration.isNegative() || duration.isZero()) {
-                    throw new IllegalArgumentException();
-                }
-                return duration;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--timeout: '" + text + "' is not a duration like 2m or 90s");
-            }
         }
     }
 }
