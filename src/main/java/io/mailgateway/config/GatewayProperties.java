@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.access.ConsoleRequestGuard;
 import io.mailgateway.delivery.dkim.DkimSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -814,6 +815,14 @@ public class GatewayProperties {
 
         public boolean passwordConfigured() {
             return password != null && !password.isEmpty();
+        }
+
+        /** An entry the request guard cannot read as an origin would never match: refused at start instead. */
+        @AssertTrue(message = "gateway.console.allowed-origins: each entry must be an origin, scheme://host[:port]"
+            + " without a path, e.g. https://mail-admin.example.com")
+        public boolean isAllowedOriginsValid() {
+            return allowedOrigins == null
+                || allowedOrigins.stream().allMatch(origin -> origin != null && ConsoleRequestGuard.normalise(origin) != null);
         }
 
         public String getUsername() { return username; }
