@@ -627,6 +627,11 @@ public class GatewayProperties {
             return u.matches("tcp://[^\\s/?(),]+:\\d+(\\?.*)?");
         }
 
+        /** Both the external broker's user and password are set (the validation below allows only both or neither). */
+        public boolean credentialsConfigured() {
+            return username != null && !username.isBlank() && password != null && !password.isEmpty();
+        }
+
         @AssertTrue(message = "gateway.broker.username and gateway.broker.password: set both or neither")
         public boolean isCredentialsPaired() {
             return (username == null || username.isBlank()) == (password == null || password.isEmpty());
