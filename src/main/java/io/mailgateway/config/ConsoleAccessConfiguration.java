@@ -26,9 +26,6 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 public class ConsoleAccessConfiguration {
 
-    /** Hawtio's JAAS realm, {@code hawtio.realm} in application.yml. */
-    private static final String HAWTIO_REALM = "hawtio";
-
     @Bean
     ConsoleCredentials consoleCredentials(GatewayProperties properties) throws IOException {
         return ConsoleCredentials.load(properties.getConsole(), properties.getDataDir());
@@ -36,11 +33,13 @@ public class ConsoleAccessConfiguration {
 
     /**
      * Installs the JAAS realm while the web server starts, before the servlet context listeners run: Hawtio
-     * reads the JAAS configuration once, in its own listener.
+     * reads the JAAS configuration once, in its own listener. The realm is the one Hawtio is told to use
+     * ({@code hawtio.realm} in application.yml), read from the same setting so the two cannot drift apart.
      */
     @Bean
-    ServletContextInitializer consoleJaasRealm(ConsoleCredentials credentials) {
-        return new OrderedInitializer(servletContext -> ConsoleJaasConfiguration.install(HAWTIO_REALM, credentials));
+    ServletContextInitializer consoleJaasRealm(ConsoleCredentials credentials,
+            @Value("${hawtio.realm}") String realm) {
+        return new OrderedInitializer(servletContext -> ConsoleJaasConfiguration.install(realm, credentials));
     }
 
     @Bean

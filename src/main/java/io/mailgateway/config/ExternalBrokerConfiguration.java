@@ -37,8 +37,8 @@ public class ExternalBrokerConfiguration {
         cached.setSessionCacheSize(properties.getDelivery().getConcurrency() + 32);
         cached.setReconnectOnException(true);
         log.info("[broker] external Artemis at {}{}; no embedded broker", displayUrl(properties.getBroker().getUrl()),
-            properties.getBroker().getUsername() == null || properties.getBroker().getUsername().isBlank()
-                ? " without credentials" : " as user " + properties.getBroker().getUsername());
+            properties.getBroker().credentialsConfigured()
+                ? " as user " + properties.getBroker().getUsername() : " without credentials");
         if (properties.getJms().isEnabled()) {
             log.info("[jms] intake queue {} on the external broker (invalid messages: {})",
                 properties.getJms().getQueue(), properties.getJms().invalidQueue());
@@ -90,7 +90,7 @@ public class ExternalBrokerConfiguration {
      */
     static ActiveMQConnectionFactory clientFactory(GatewayProperties.Broker broker) {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.getUrl().strip());
-        if (broker.getUsername() != null && !broker.getUsername().isBlank()) {
+        if (broker.credentialsConfigured()) {
             factory.setUser(broker.getUsername());
             factory.setPassword(broker.getPassword());
         }

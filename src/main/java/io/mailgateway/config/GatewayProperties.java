@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import io.mailgateway.console.access.ConsoleRequestGuard;
 import io.mailgateway.delivery.dkim.DkimSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -626,6 +627,11 @@ public class GatewayProperties {
             return u.matches("tcp://[^\\s/?(),]+:\\d+(\\?.*)?");
         }
 
+        /** Both the external broker's user and password are set (the validation below allows only both or neither). */
+        public boolean credentialsConfigured() {
+            return username != null && !username.isBlank() && password != null && !password.isEmpty();
+        }
+
         @AssertTrue(message = "gateway.broker.username and gateway.broker.password: set both or neither")
         public boolean isCredentialsPaired() {
             return (username == null || username.isBlank()) == (password == null || password.isEmpty());
@@ -814,6 +820,14 @@ public class GatewayProperties {
 
         public boolean passwordConfigured() {
             return password != null && !password.isEmpty();
+        }
+
+        /** An entry the request guard cannot read as an origin would never match: refused at start instead. */
+        @AssertTrue(message = "gateway.console.allowed-origins: each entry must be an origin, scheme://host[:port]"
+            + " without a path, e.g. https://mail-admin.example.com")
+        public boolean isAllowedOriginsValid() {
+            return allowedOrigins == null
+                || allowedOrigins.stream().allMatch(origin -> origin != null && ConsoleRequestGuard.normalise(origin) != null);
         }
 
         public String getUsername() { return username; }

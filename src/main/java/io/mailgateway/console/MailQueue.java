@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,11 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
     public static final String OBJECT_NAME = "mailgateway:type=MailQueue";
 
     private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
+    /**
+     * Queue ids are 18 upper-case hex digits (QueueIds); a little leeway either side, but nothing that could
+     * change the meaning of a selector it is put into.
+     */
+    private static final Pattern QUEUE_ID_FORM = Pattern.compile("[0-9A-F]{6,40}");
 
     private final BrokerQueues queues;
     private final JmsTemplate jms;
@@ -220,7 +226,8 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
         List<String> selectors = new ArrayList<>();
         for (Map<String, Object> message : queues.browse(QueueNames.DEAD)) {
             Object id = message.get(MailProperties.QUEUE_ID);
-            if (id == null || !id.toString().matches("[0-9A-F]{6,40}") || (queueId != null && !queueId.equals(id.toString()))) {
+            if (id == null || !QUEUE_ID_FORM.matcher(id.toString()).matches()
+                    || (queueId != null && !queueId.equals(id.toString()))) {
                 continue;
             }
             Object deadAt = message.get(MailProperties.DEAD_AT);
@@ -296,9 +303,8 @@ public final class MailQueue implements MailQueueMXBean, AutoCloseable {
         return epochMillis instanceof Number n ? Instant.ofEpochMilli(n.longValue()).toString() : "";
     }
 
-    /** Queue ids are 18 upper-case hex digits; anything else never reaches a selector. */
     private static void requireId(String queueId) {
-        if (queueId == null || !queueId.matches("[0-9A-F]{6,40}")) {
+        if (queueId == null || !QUEUE_ID_FORM.matcher(queueId).matches()) {
             throw new IllegalArgumentException("not a queue id: " + queueId);
         }
     }

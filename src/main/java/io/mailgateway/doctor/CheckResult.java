@@ -35,9 +35,4 @@ public record CheckResult(String id, String title, Status status, String detail,
     public static CheckResult skip(String id, String title, String detail) {
         return new CheckResult(id, title, Status.SKIP, detail, null);
     }
-
-    /** The same check with another fix (e.g. a port suggestion added once the other ports were tried). */
-    public CheckResult withFix(String newFix) {
-        return new CheckResult(id, title, status, detail, newFix);
-    }
 }

@@ -1,6 +1,5 @@
 package io.mailgateway.doctor;
 
-import io.mailgateway.config.BrokerConfiguration;
 import io.mailgateway.config.GatewayHostname;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.config.GatewayProperties.DeliveryMode;
@@ -21,6 +20,9 @@ public final class Doctor {
 
     /** The longest any single network step may take in doctor (DNS, connect, each SMTP reply). */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** artemis-config/broker.xml's max-disk-usage, for when no broker.xml is in use or readable. */
+    static final int DEFAULT_MAX_DISK_USAGE = 95;
 
     /**
      * @param timeout    per network step; null: the configured connect-timeout, at most 10 s
@@ -57,7 +59,7 @@ public final class Doctor {
         results.add(LocalChecks.installation(environment, properties));
         results.add(LocalChecks.dataFolder(properties.getDataDir()));
         FileConfiguration broker = configuration.broker();
-        results.add(LocalChecks.disk(properties.getDataDir(), broker == null ? 95 : broker.getMaxDiskUsage()));
+        results.add(LocalChecks.disk(properties.getDataDir(), broker == null ? DEFAULT_MAX_DISK_USAGE : broker.getMaxDiskUsage()));
         LocalChecks.Journal journal = LocalChecks.journal(properties.getDataDir(),
             () -> LocalChecks.gatewayAnswers(properties));
         results.add(journal.result());
@@ -81,7 +83,7 @@ public final class Doctor {
             results.addAll(new MxChecks(options.mxDomain(), ehloName, timeout).run());
         } else {
             results.add(CheckResult.skip("mx", "MX delivery", "these checks (MX records, outgoing port 25, reverse DNS"
-                + " of this machine's address) apply in MX mode, gateway.delivery.mode=mx, which is not available yet;"
+                + " of this machine's address) apply in MX mode, gateway.delivery.mode=mx, which is not set;"
                 + " run doctor --mx to try them anyway"));
         }
         return new DoctorReport(results, transcript);
@@ -90,17 +92,13 @@ public final class Doctor {
     /**
      * The short version logged at start: data folder, disk and the smart host path (no other ports, no
      * journal lock: the gateway holds it, and probing it from inside would release it on Linux).
+     *
+     * @param maxDiskUsage the running broker's max-disk-usage (percent)
      */
-    public static List<CheckResult> atStart(GatewayProperties properties, String ehloName, Clock clock) {
+    public static List<CheckResult> atStart(GatewayProperties properties, String ehloName, int maxDiskUsage,
+                                            Clock clock) {
         List<CheckResult> results = new ArrayList<>();
         results.add(LocalChecks.dataFolder(properties.getDataDir()));
-        int maxDiskUsage = 95;
-        try {
-            maxDiskUsage = BrokerConfiguration
-                .readConfiguration(properties.getBroker().getConfigFile()).getMaxDiskUsage();
-        } catch (Exception e) {
-            // the broker started from it, so this does not happen; the default is broker.xml's value
-        }
         results.add(LocalChecks.disk(properties.getDataDir(), maxDiskUsage));
         if (properties.getDelivery().effectiveMode() == DeliveryMode.SMARTHOST) {
             Duration timeout = Options.defaults().timeoutFor(properties);

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.boot.convert.DurationStyle;
 
 /**
  * {@code java -jar target/mail-gateway.jar doctor [--json] [--verbose] [--timeout 10s] [--ports 25,587,465]
@@ -67,48 +66,19 @@ public final class DoctorCommand {
             Duration timeout = null;
             List<Integer> ports = SmartHostChecks.STANDARD_PORTS;
             String mxDomain = Doctor.Options.defaults().mxDomain();
-            List<String> spring = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                int equals = arg.indexOf('=');
-                String option = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-                String inline = option.equals(arg) ? null : arg.substring(equals + 1);
-                switch (option) {
+            ToolArguments line = new ToolArguments(args);
+            while (line.next()) {
+                switch (line.option()) {
                     case "--json" -> json = true;
                     case "--verbose", "-v" -> verbose = true;
                     case "--mx" -> mx = true;
-                    case "--timeout" -> timeout = duration(inline != null ? inline : value(args, ++i, option));
-                    case "--ports" -> ports = ports(inline != null ? inline : value(args, ++i, option));
-                    case "--mx-domain" -> mxDomain = inline != null ? inline : value(args, ++i, option);
-                    default -> {
-                        if (arg.startsWith("--") && equals > 2) {
-                            spring.add(arg); // --gateway.x=y, --server.port=..., --spring.profiles.active=...
-                        } else {
-                            throw new IllegalArgumentException("unknown argument '" + arg + "'");
-                        }
-                    }
+                    case "--timeout" -> timeout = ToolArguments.positive(line.option(), line.value(), "10s or 500ms");
+                    case "--ports" -> ports = ports(line.value());
+                    case "--mx-domain" -> mxDomain = line.value();
+                    default -> line.passOn(); // --gateway.x=y, --server.port=..., --spring.profiles.active=...
                 }
             }
-            return new Arguments(json, verbose, new Doctor.Options(timeout, ports, mx, mxDomain), spring);
-        }
-
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[index];
-        }
-
-        private static Duration duration(String text) {
-            try {
-                Duration duration = DurationStyle.detectAndParse(text);
-                if (duration.isNegative() || duration.isZero()) {
-                    throw new IllegalArgumentException("--timeout must be positive");
-                }
-                return duration;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--timeout: '" + text + "' is not a duration like 10s or 500ms");
-            }
+            return new Arguments(json, verbose, new Doctor.Options(timeout, ports, mx, mxDomain), line.settings());
         }
 
         private static List<Integer> ports(String text) {

@@ -72,6 +72,19 @@ public final class SendTestCommand {
         return new Run(loaded.properties(), loaded.environment(), arguments, out, err).execute();
     }
 
+    /**
+     * What to do when /actuator/deliveries refuses send-test: by default the gateway runs with a generated
+     * console password that send-test cannot know, so a bare "HTTP 401" would leave the user guessing.
+     */
+    static String loginHint(boolean loginGiven) {
+        return loginGiven
+            ? " (the console login send-test sent was refused: give it the gateway.console.username and"
+                + " gateway.console.password the gateway runs with)"
+            : " (the gateway's console login is needed to follow the mail: give send-test the password the gateway"
+                + " runs with, as GATEWAY_CONSOLE_PASSWORD or --gateway.console.password=...; a generated one was"
+                + " printed once in the gateway's log at its first start)";
+    }
+
     private static final class Run {
         private final GatewayProperties properties;
         private final Environment environment;
@@ -160,7 +173,7 @@ public final class SendTestCommand {
             while (Instant.now().isBefore(deadline)) {
                 try {
                     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
-                    basicAuth(request);
+                    boolean loginGiven = basicAuth(request);
                     HttpResponse<String> response = http.send(request.build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                     if (response.statusCode() == 200) {
@@ -189,6 +202,7 @@ public final class SendTestCommand {
                     if (response.statusCode() != 404) {
                         lastProblem = "HTTP " + response.statusCode() + " from " + uri;
                         if (response.statusCode() == 401 || response.statusCode() == 403) {
+                            lastProblem += loginHint(loginGiven);
                             break;
                         }
                     }
@@ -239,14 +253,20 @@ public final class SendTestCommand {
                 + "/" + queueId);
         }
 
-        /** Once the console login exists (gateway.console.*), the actuator may ask for it too. */
-        private void basicAuth(HttpRequest.Builder request) {
+        /**
+         * /actuator/deliveries is behind the console login (gateway.console.*).
+         *
+         * @return whether a login was configured and sent
+         */
+        private boolean basicAuth(HttpRequest.Builder request) {
             String user = environment.getProperty("gateway.console.username");
             String password = environment.getProperty("gateway.console.password");
             if (user != null && !user.isBlank() && password != null && !password.isEmpty()) {
                 request.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+                return true;
             }
+            return false;
         }
 
         private String defaultSender(String hostname) {
@@ -296,29 +316,19 @@ public final class SendTestCommand {
             List<String> to = new ArrayList<>();
             String from = null;
             Duration timeout = Duration.ofMinutes(2);
-            List<String> spring = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                int equals = arg.indexOf('=');
-                String option = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-                String inline = option.equals(arg) ? null : arg.substring(equals + 1);
-                switch (option) {
-                    case "--to" -> to.add(address(inline != null ? inline : value(args, ++i, option), option));
-                    case "--from" -> from = address(inline != null ? inline : value(args, ++i, option), option);
-                    case "--timeout" -> timeout = duration(inline != null ? inline : value(args, ++i, option));
-                    default -> {
-                        if (arg.startsWith("--") && equals > 2) {
-                            spring.add(arg);
-                        } else {
-                            throw new IllegalArgumentException("unknown argument '" + arg + "'");
-                        }
-                    }
+            ToolArguments line = new ToolArguments(args);
+            while (line.next()) {
+                switch (line.option()) {
+                    case "--to" -> to.add(address(line.value(), line.option()));
+                    case "--from" -> from = address(line.value(), line.option());
+                    case "--timeout" -> timeout = ToolArguments.positive(line.option(), line.value(), "2m or 90s");
+                    default -> line.passOn();
                 }
             }
             if (to.isEmpty()) {
                 throw new IllegalArgumentException("--to ADDRESS is required");
             }
-            return new Arguments(List.copyOf(to), from, timeout, spring);
+            return new Arguments(List.copyOf(to), from, timeout, line.settings());
         }
 
         private static String address(String value, String option) {
@@ -330,25 +340,6 @@ public final class SendTestCommand {
                 throw new IllegalArgumentException(option + ": '" + value + "' is not a plain address like bob@example.net");
             }
             return address;
-        }
-
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[index];
-        }
-
-        private static Duration duration(String text) {
-            try {
-                Duration duration = DurationStyle.detectAndParse(text);
-                if (duration.isNegative() || duration.isZero()) {
-                    throw new IllegalArgumentException();
-                }
-                return duration;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--timeout: '" + text + "' is not a duration like 2m or 90s");
-            }
         }
     }
 }

@@ -82,6 +82,12 @@ class DoctorCommandTest {
     }
 
     @Test
+    void sendTestSaysWhichLoginToGiveWhenTheDeliveriesEndpointRefusesIt() {
+        assertThat(SendTestCommand.loginHint(false)).contains("GATEWAY_CONSOLE_PASSWORD", "--gateway.console.password=");
+        assertThat(SendTestCommand.loginHint(true)).contains("was refused", "gateway.console.password");
+    }
+
+    @Test
     void settingsAreNamedWithTheirEnvironmentVariable() {
         assertThat(Settings.named("gateway.delivery.smarthost.trust-store"))
             .isEqualTo("gateway.delivery.smarthost.trust-store (GATEWAY_DELIVERY_SMARTHOST_TRUST_STORE)");

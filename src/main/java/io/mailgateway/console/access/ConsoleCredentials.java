@@ -4,14 +4,20 @@ import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.files.AtomicFiles;
 import io.mailgateway.smtp.auth.PasswordHasher;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * the log and only its PBKDF2 hash is kept, in {@code ${data-dir}/console/password.hash}; deleting that file
  * makes the next start generate and print a new one. A configured password is hashed in memory at start, so
  * neither form keeps the password itself around.
+ *
+ * <p>A PBKDF2 check costs a noticeable slice of CPU by design, and it would be paid on every request that
+ * brings HTTP Basic: Hawtio runs the JAAS login for each such Jolokia request (scripts keep no session) and
+ * send-test polls /actuator/deliveries twice a second. So the login that last passed is remembered as an
+ * HMAC under a key that exists only in this process, and the same login again costs one HMAC. Anything else
+ * (a wrong name or password) still pays the full PBKDF2, which keeps guessing slow.
  */
 public final class ConsoleCredentials {
 
@@ -30,13 +42,27 @@ public final class ConsoleCredentials {
     private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
     private static final int GENERATED_LENGTH = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String MAC = "HmacSHA256";
 
     private final String username;
     private final String passwordHash;
+    private final BiPredicate<char[], String> slowCheck;
+    private final SecretKeySpec rememberKey;
+    /** HMAC of the name and password that last passed the slow check, or null. */
+    private volatile byte[] lastPassed;
 
     ConsoleCredentials(String username, String passwordHash) {
+        this(username, passwordHash, PasswordHasher::verify);
+    }
+
+    /** @param slowCheck the PBKDF2 check; tests count its calls */
+    ConsoleCredentials(String username, String passwordHash, BiPredicate<char[], String> slowCheck) {
         this.username = username;
         this.passwordHash = passwordHash;
+        this.slowCheck = slowCheck;
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        this.rememberKey = new SecretKeySpec(key, MAC);
     }
 
     /** Reads, hashes or generates the console credentials as described above. */
@@ -79,11 +105,42 @@ public final class ConsoleCredentials {
         if (user == null || password == null) {
             return false;
         }
+        byte[] login = mac(user, password);
+        byte[] known = lastPassed;
+        if (known != null && MessageDigest.isEqual(login, known)) {
+            return true;
+        }
         boolean nameMatches = MessageDigest.isEqual(
             user.getBytes(StandardCharsets.UTF_8), username.getBytes(StandardCharsets.UTF_8));
         // always pay for the hash, so a wrong name is not told apart by timing
-        boolean passwordMatches = PasswordHasher.verify(password, passwordHash);
-        return nameMatches && passwordMatches;
+        boolean passwordMatches = slowCheck.test(password, passwordHash);
+        if (nameMatches && passwordMatches) {
+            lastPassed = login;
+            return true;
+        }
+        return false;
+    }
+
+    private byte[] mac(String user, char[] password) {
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        try {
+            Mac mac = Mac.getInstance(MAC);
+            mac.init(rememberKey);
+            // the name's length first, so no other split of the same characters gives the same input
+            byte[] name = user.getBytes(StandardCharsets.UTF_8);
+            mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(name.length).array());
+            mac.update(name);
+            return mac.doFinal(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(MAC + " is part of every JDK", e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+            if (encoded.hasArray()) {
+                Arrays.fill(encoded.array(), (byte) 0);
+            }
+        }
     }
 
     public String username() {

@@ -94,7 +94,7 @@ public final class ConsoleRequestGuard extends OncePerRequestFilter {
     }
 
     /** scheme://host[:port] in lower case with default ports dropped, or null when not an origin. */
-    static String normalise(String origin) {
+    public static String normalise(String origin) {
         try {
             URI uri = new URI(origin.strip());
             String scheme = uri.getScheme();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.smtp.auth.PasswordHasher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,28 @@ class ConsoleCredentialsTest {
         assertThat(credentials.verify(null, "s3cret-console".toCharArray())).isFalse();
         assertThat(credentials.verify("admin", null)).isFalse();
         assertThat(dataDir.resolve("console")).doesNotExist();
+    }
+
+    @Test
+    void theSameLoginAgainSkipsThePbkdf2CheckButEveryOtherLoginPaysIt() {
+        AtomicInteger slowChecks = new AtomicInteger();
+        ConsoleCredentials credentials = new ConsoleCredentials("admin", PasswordHasher.hash("pw-123456".toCharArray()),
+            (password, hash) -> {
+                slowChecks.incrementAndGet();
+                return PasswordHasher.verify(password, hash);
+            });
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(credentials.verify("admin", "pw-123456".toCharArray())).isTrue();
+        }
+        assertThat(slowChecks).hasValue(1);
+
+        assertThat(credentials.verify("admin", "pw-1234567".toCharArray())).isFalse();
+        assertThat(credentials.verify("Admin", "pw-123456".toCharArray())).isFalse();
+        assertThat(credentials.verify("adminp", "w-123456".toCharArray())).isFalse();
+        assertThat(slowChecks).hasValue(4);
+        assertThat(credentials.verify("admin", "pw-123456".toCharArray())).isTrue();
+        assertThat(slowChecks).hasValue(4);
     }
 
     @Test
