@@ -9,7 +9,6 @@ import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
 import io.mailgateway.it.support.TestSmartHost;
 import io.mailgateway.queue.MailProperties;
-import io.mailgateway.queue.QueueNames;
 import io.mailgateway.smtp.SmtpListeners;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,15 +69,11 @@ class BouncesDisabledIT {
         String messageId = Messages.uniqueMessageId();
         SMART_HOST.rejectRecipient(typo, 550, "5.1.1 no such user");
         SMART_HOST.rejectRecipient(busy, 450, "4.2.1 busy");
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail(sender, List.of(typo, busy), Messages.simple(messageId, sender, typo, "no bounce")))
-                .startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), sender, List.of(typo, busy),
+            Messages.simple(messageId, sender, typo, "no bounce"))).startsWith("250 ");
 
         BrokerQueues queues = new BrokerQueues(broker);
-        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> queues.ready(QueueNames.DEAD).stream()
-            .filter(m -> typo.equals(m.get(MailProperties.ENVELOPE_TO))).findFirst().orElse(null), m -> m != null);
+        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> queues.deadTo(typo), m -> m != null);
         assertThat((String) dead.get(MailProperties.DEAD_REASON)).contains("550 5.1.1");
         // past the delay-warning time, several attempts for the busy recipient
         await().atMost(Duration.ofSeconds(20)).until(() -> SMART_HOST.rcptCount(busy) >= 4);

@@ -9,7 +9,6 @@ import io.mailgateway.it.support.SmtpClient;
 import io.mailgateway.it.support.TestDataDirs;
 import io.mailgateway.it.support.TestSmartHost;
 import io.mailgateway.queue.MailProperties;
-import io.mailgateway.queue.QueueNames;
 import io.mailgateway.smtp.SmtpListeners;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
@@ -128,7 +127,7 @@ class BouncesIT {
         assertThat(dsn.text()).doesNotContain("this is Quarterly numbers.");
 
         // the dead letter is there too, unchanged: committed in the same transaction as its notification
-        Map<String, Object> dead = await().atMost(Duration.ofSeconds(10)).until(() -> deadFor(typo), m -> m != null);
+        Map<String, Object> dead = await().atMost(Duration.ofSeconds(10)).until(() -> queues.deadTo(typo), m -> m != null);
         assertThat(dead.get(MailProperties.ENVELOPE_FROM)).isEqualTo(sender);
         assertThat((String) dead.get(MailProperties.DEAD_REASON)).contains("550 5.1.1");
     }
@@ -141,7 +140,7 @@ class BouncesIT {
         assertThat(send("", List.of(nobody), Messages.simple(messageId, "robot@example.com", nobody, "from the null sender")))
             .startsWith("250 ");
 
-        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(nobody), m -> m != null);
+        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> queues.deadTo(nobody), m -> m != null);
         assertThat(dead.get(MailProperties.ENVELOPE_FROM)).isEqualTo("");
         Thread.sleep(3_000); // a notification would be committed with the dead letter and sent within this
         assertThat(SMART_HOST.where(t -> t.text().contains(messageId))).as("nothing mentions the mail, not even to the postmaster").isEmpty();
@@ -157,7 +156,7 @@ class BouncesIT {
         assertThat(send(gone, List.of(typo), Messages.simple(messageId, gone, typo, "double bounce"))).startsWith("250 ");
 
         // the notification reaches the postmaster; the sender's copy dies as a dead letter of its own
-        Map<String, Object> deadNotification = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor(gone), m -> m != null);
+        Map<String, Object> deadNotification = await().atMost(Duration.ofSeconds(20)).until(() -> queues.deadTo(gone), m -> m != null);
         assertThat(deadNotification.get(MailProperties.INTAKE)).isEqualTo("bounce");
         assertThat(deadNotification.get(MailProperties.ENVELOPE_FROM)).isEqualTo("");
         Thread.sleep(3_000);
@@ -191,13 +190,13 @@ class BouncesIT {
             // more attempts after the warning: still deferred, remembered as warned, and not warned again
             int attemptsAtWarning = SMART_HOST.rcptCount(busy);
             await().atMost(Duration.ofSeconds(20)).until(() -> SMART_HOST.rcptCount(busy) >= attemptsAtWarning + 2);
-            Map<String, Object> deferred = await().atMost(Duration.ofSeconds(10)).until(() -> deferredFor(busy), m -> m != null);
+            Map<String, Object> deferred = await().atMost(Duration.ofSeconds(10)).until(() -> queues.deferredTo(busy), m -> m != null);
             assertThat(deferred.get(MailProperties.DELAY_WARNED_AT)).isInstanceOf(Long.class);
             assertThat(notificationsTo(sender)).hasSize(1);
         } finally {
             SMART_HOST.acceptRecipient(busy);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> SMART_HOST.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        SMART_HOST.awaitAccepted(messageId);
         Thread.sleep(2_000);
         assertThat(notificationsTo(sender)).as("delivered in the end: no failure notice").hasSize(1);
     }
@@ -209,10 +208,7 @@ class BouncesIT {
     }
 
     private String send(String from, List<String> to, String message) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            return client.sendMail(from, to, message);
-        }
+        return SmtpClient.send(listeners.relayPort(), from, to, message);
     }
 
     static List<TestSmartHost.Transaction> notificationsTo(TestSmartHost smartHost, String sender) {
@@ -226,16 +222,6 @@ class BouncesIT {
     private static TestSmartHost.Transaction awaitNotificationTo(String sender) {
         return await().atMost(Duration.ofSeconds(20))
             .until(() -> notificationsTo(sender).stream().findFirst().orElse(null), t -> t != null);
-    }
-
-    private Map<String, Object> deadFor(String recipient) {
-        return queues.ready(QueueNames.DEAD).stream()
-            .filter(m -> recipient.equals(m.get(MailProperties.ENVELOPE_TO))).findFirst().orElse(null);
-    }
-
-    private Map<String, Object> deferredFor(String recipient) {
-        return queues.scheduled(QueueNames.OUTBOUND).stream()
-            .filter(m -> recipient.equals(m.get(MailProperties.ENVELOPE_TO))).findFirst().orElse(null);
     }
 
     static MimeMessage parse(byte[] data) throws Exception {

@@ -2,7 +2,6 @@ package io.mailgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -76,11 +74,8 @@ class ConsoleBrowserIT {
         requireBrowser();
         SMART_HOST.rejectRecipient("typo@example.net", 550, "5.1.1 <typo@example.net>: Recipient address rejected: User unknown");
         String messageId = Messages.uniqueMessageId();
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", List.of("typo@example.net"),
-                Messages.simple(messageId, "alice@example.com", "typo@example.net", "Quarterly numbers"))).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", List.of("typo@example.net"),
+            Messages.simple(messageId, "alice@example.com", "typo@example.net", "Quarterly numbers"))).startsWith("250 ");
         MailQueueMXBean queue = MailQueues.local();
         MailSummary dead = MailQueues.awaitDead(queue, "typo@example.net");
         SMART_HOST.acceptRecipient("typo@example.net");
@@ -110,8 +105,7 @@ class ConsoleBrowserIT {
         assertThat(browser.exitValue()).as(output).isZero();
         assertThat(output).contains("{\"retried\":\"" + dead.getId() + "\"");
 
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-            SMART_HOST.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        SMART_HOST.awaitAccepted(messageId);
         assertThat(queue.listDead()).noneMatch(m -> m.getId().equals(dead.getId()));
         for (String screenshot : List.of("console-dead-letters.png", "console-retry.png")) {
             byte[] png = Files.readAllBytes(SCREENSHOTS.resolve(screenshot));

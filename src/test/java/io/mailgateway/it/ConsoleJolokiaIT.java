@@ -106,8 +106,7 @@ class ConsoleJolokiaIT {
         SMART_HOST.acceptRecipient("typo@example.net");
         JsonNode retried = exec("retry", typo.path("id").asText());
         assertThat(retried.path("value").asText()).isEqualTo("retrying " + typo.path("id").asText());
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-            SMART_HOST.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        SMART_HOST.awaitAccepted(messageId);
 
         JsonNode spam = awaitDeadLetterTo("spam@example.net");
         assertThat(exec("delete", spam.path("id").asText()).path("value").asText()).startsWith("deleted 1");
@@ -276,9 +275,6 @@ class ConsoleJolokiaIT {
     }
 
     private void send(String to, String message) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", List.of(to), message)).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", List.of(to), message)).startsWith("250 ");
     }
 }

@@ -126,8 +126,8 @@ class DeliveryRoutesIT {
     @Test
     void eachDomainGoesToItsOwnNextHopFromOneMail() throws Exception {
         String id = send(List.of("boss@corp.example", "branch@london.corp.example", "friend@gmail.example", "dev@qa.test.invalid"));
-        awaitAccepted(EXCHANGE, id);
-        awaitAccepted(ISP, id);
+        EXCHANGE.awaitAccepted(id);
+        ISP.awaitAccepted(id);
         assertThat(EXCHANGE.withMessageId(id)).singleElement()
             .satisfies(t -> assertThat(t.recipients()).containsExactly("boss@corp.example", "branch@london.corp.example"));
         assertThat(ISP.withMessageId(id)).singleElement()
@@ -139,7 +139,7 @@ class DeliveryRoutesIT {
     @Test
     void aPrimaryThatRefusesConnectionsFailsOverToTheSecondary() throws Exception {
         String id = send(List.of("someone@flaky.example"));
-        awaitAccepted(BACKUP, id);
+        BACKUP.awaitAccepted(id);
         assertThat(queue.listDeferred()).noneMatch(m -> m.getTo().equals("someone@flaky.example"));
     }
 
@@ -147,7 +147,7 @@ class DeliveryRoutesIT {
     void aPrimaryThatAnswers421FailsOverToTheSecondary() throws Exception {
         BUSY.rejectRecipient("someone@busy.example", 421, "4.7.0 too busy, try later");
         String id = send(List.of("someone@busy.example"));
-        awaitAccepted(BACKUP, id);
+        BACKUP.awaitAccepted(id);
         assertThat(BUSY.withMessageId(id)).noneMatch(TestSmartHost.Transaction::accepted);
     }
 
@@ -198,11 +198,6 @@ class DeliveryRoutesIT {
         assertThat(metrics.counter("mailgateway.deferred").count()).isGreaterThan(deferredBefore);
     }
 
-    private static void awaitAccepted(TestSmartHost host, String messageId) {
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-            host.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
-    }
-
     private String capturedWith(String messageId) throws IOException {
         Path outbox = DATA.resolve("outbox");
         if (!Files.isDirectory(outbox)) {
@@ -221,11 +216,8 @@ class DeliveryRoutesIT {
 
     private String send(List<String> to) throws IOException {
         String messageId = Messages.uniqueMessageId();
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", to,
-                Messages.simple(messageId, "alice@example.com", to.get(0), "routes test"))).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", to,
+            Messages.simple(messageId, "alice@example.com", to.get(0), "routes test"))).startsWith("250 ");
         return messageId;
     }
 

@@ -1,7 +1,6 @@
 package io.mailgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.delivery.dkim.IndependentVerifier;
 import io.mailgateway.it.support.Messages;
@@ -110,15 +109,11 @@ class DkimSigningIT {
     }
 
     private TestSmartHost.Transaction awaitAccepted(String messageId) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> SMART_HOST.withMessageId(messageId).stream()
-            .filter(TestSmartHost.Transaction::accepted).findFirst().orElse(null), t -> t != null);
+        return SMART_HOST.awaitAccepted(messageId, Duration.ofSeconds(30));
     }
 
     private void send(String from, String message) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail(from, List.of("bob@example.net"), message)).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), from, List.of("bob@example.net"), message)).startsWith("250 ");
     }
 
     private static String messageIdOf(String message) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,14 +50,10 @@ class DoctorIT {
 
     @Test
     void everyCheckPassesAgainstAWorkingSmartHostWithStartTlsAndAuth() throws Exception {
-        TestSmartHost smartHost = started(new TestSmartHost()
-            .withStartTls(TestTls.serverContext(TestTls.signedBy(CA, "smarthost.test", NOW.minus(Duration.ofDays(1)),
-                NOW.plus(Duration.ofDays(200)))))
-            .withAuth("alice", "correct horse"));
+        TestSmartHost smartHost = started(new TestSmartHost().withStartTls(validCaSignedTls()).withAuth("alice", "correct horse"));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
         trustTheTestCa(env);
-        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", "alice");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", "correct horse");
+        logInAs(env, "alice", "correct horse");
 
         JarCommand.Result run = doctor(env, "--json");
         JsonNode report = JSON.readTree(run.stdout());
@@ -118,14 +115,10 @@ class DoctorIT {
 
     @Test
     void aWrongPasswordFailsAuthenticationWithTheServersReplyAndNeverShowsThePassword() throws Exception {
-        TestSmartHost smartHost = started(new TestSmartHost()
-            .withStartTls(TestTls.serverContext(TestTls.signedBy(CA, "smarthost.test", NOW.minus(Duration.ofDays(1)),
-                NOW.plus(Duration.ofDays(200)))))
-            .withAuth("alice", "correct horse"));
+        TestSmartHost smartHost = started(new TestSmartHost().withStartTls(validCaSignedTls()).withAuth("alice", "correct horse"));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
         trustTheTestCa(env);
-        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", "alice");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", "Tr0ub4dor&3");
+        logInAs(env, "alice", "Tr0ub4dor&3");
 
         JarCommand.Result run = doctor(env, "--json", "--verbose");
         JsonNode report = JSON.readTree(run.stdout());
@@ -146,8 +139,7 @@ class DoctorIT {
                 NOW.plus(Duration.ofDays(100).plusHours(1)))))
             .withAuth("alice", "correct horse"));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", "alice");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", "correct horse");
+        logInAs(env, "alice", "correct horse");
 
         JarCommand.Result run = doctor(env, "--json");
         JsonNode report = JSON.readTree(run.stdout());
@@ -166,8 +158,7 @@ class DoctorIT {
     @Test
     void anExpiredCertificateFailsWithTheDaysSinceItExpired() throws Exception {
         TestSmartHost smartHost = started(new TestSmartHost()
-            .withStartTls(TestTls.serverContext(TestTls.signedBy(CA, "smarthost.test", NOW.minus(Duration.ofDays(400)),
-                NOW.minus(Duration.ofDays(3).plusHours(1))))));
+            .withStartTls(caSignedTls(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(3).plusHours(1)))));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
         trustTheTestCa(env);
 
@@ -183,8 +174,7 @@ class DoctorIT {
     @Test
     void aCertificateCloseToExpiryWarnsWithItsDaysLeftButDoesNotFail() throws Exception {
         TestSmartHost smartHost = started(new TestSmartHost()
-            .withStartTls(TestTls.serverContext(TestTls.signedBy(CA, "smarthost.test", NOW.minus(Duration.ofDays(80)),
-                NOW.plus(Duration.ofDays(10).plusHours(1))))));
+            .withStartTls(caSignedTls(NOW.minus(Duration.ofDays(80)), NOW.plus(Duration.ofDays(10).plusHours(1)))));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
         trustTheTestCa(env);
 
@@ -216,8 +206,7 @@ class DoctorIT {
     void aSmartHostWithoutStartTlsFailsWhenTlsIsRequiredAndGetsNoPasswordInClear() throws Exception {
         TestSmartHost smartHost = started(new TestSmartHost().withAuth("alice", "correct horse"));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "starttls-required");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", "alice");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", "correct horse");
+        logInAs(env, "alice", "correct horse");
 
         JarCommand.Result run = doctor(env, "--json");
         JsonNode report = JSON.readTree(run.stdout());
@@ -235,14 +224,10 @@ class DoctorIT {
 
     @Test
     void implicitTlsIsCheckedFromTheFirstByte() throws Exception {
-        TestSmartHost smartHost = started(new TestSmartHost()
-            .withImplicitTls(TestTls.serverContext(TestTls.signedBy(CA, "smarthost.test", NOW.minus(Duration.ofDays(1)),
-                NOW.plus(Duration.ofDays(200)))))
-            .withAuth("alice", "correct horse"));
+        TestSmartHost smartHost = started(new TestSmartHost().withImplicitTls(validCaSignedTls()).withAuth("alice", "correct horse"));
         Map<String, String> env = smartHostEnvironment(smartHost.port(), "implicit");
         trustTheTestCa(env);
-        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", "alice");
-        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", "correct horse");
+        logInAs(env, "alice", "correct horse");
 
         JarCommand.Result run = doctor(env, "--json");
         JsonNode report = JSON.readTree(run.stdout());
@@ -323,6 +308,20 @@ class DoctorIT {
         env.put("GATEWAY_DELIVERY_SMARTHOST_PORT", String.valueOf(port));
         env.put("GATEWAY_DELIVERY_SMARTHOST_TLS", tls);
         return env;
+    }
+
+    private static void logInAs(Map<String, String> env, String user, String password) {
+        env.put("GATEWAY_DELIVERY_SMARTHOST_USERNAME", user);
+        env.put("GATEWAY_DELIVERY_SMARTHOST_PASSWORD", password);
+    }
+
+    /** A server certificate for smarthost.test from the test CA, valid since yesterday for another 200 days. */
+    private static SSLContext validCaSignedTls() {
+        return caSignedTls(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(200)));
+    }
+
+    private static SSLContext caSignedTls(Instant notBefore, Instant notAfter) {
+        return TestTls.serverContext(TestTls.signedBy(CA, "smarthost.test", notBefore, notAfter));
     }
 
     private void trustTheTestCa(Map<String, String> env) {

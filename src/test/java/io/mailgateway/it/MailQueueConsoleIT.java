@@ -93,7 +93,7 @@ class MailQueueConsoleIT {
         SMART_HOST.acceptRecipient("typo@example.net");
         long deliveredBefore = console.getDeliveredTotal();
         assertThat(console.retry(dead.getId())).isEqualTo("retrying " + dead.getId());
-        await().atMost(Duration.ofSeconds(20)).until(() -> SMART_HOST.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        SMART_HOST.awaitAccepted(messageId);
         assertThat(console.listDead()).noneMatch(m -> m.getId().equals(dead.getId()));
         assertThat(console.getDeliveredTotal()).isGreaterThan(deliveredBefore);
     }
@@ -136,7 +136,7 @@ class MailQueueConsoleIT {
             SMART_HOST.start();
         }
         assertThat(console.deliverAllDeferredNow()).contains("released");
-        await().atMost(Duration.ofSeconds(20)).until(() -> SMART_HOST.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        SMART_HOST.awaitAccepted(messageId);
         assertThat(console.getDeferredCount()).isZero();
     }
 
@@ -157,9 +157,7 @@ class MailQueueConsoleIT {
 
         SMART_HOST.acceptRecipient("big@example.net");
         console.retry(dead.getId());
-        TestSmartHost.Transaction delivered = await().atMost(Duration.ofSeconds(30)).until(
-            () -> SMART_HOST.withMessageId(messageId).stream().filter(TestSmartHost.Transaction::accepted).findFirst().orElse(null),
-            t -> t != null);
+        TestSmartHost.Transaction delivered = SMART_HOST.awaitAccepted(messageId, Duration.ofSeconds(30));
         assertThat(new String(delivered.data(), StandardCharsets.ISO_8859_1))
             .isEqualTo(exported.substring(exported.indexOf("Received: ")));
     }
@@ -206,9 +204,6 @@ class MailQueueConsoleIT {
     }
 
     private void send(List<String> to, String message) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", to, message)).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", to, message)).startsWith("250 ");
     }
 }

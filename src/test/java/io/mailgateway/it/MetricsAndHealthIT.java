@@ -46,11 +46,8 @@ class MetricsAndHealthIT {
 
     @Test
     void acceptedAndDeliveredMailShowsInPrometheusMetrics() throws Exception {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", List.of("bob@example.net"),
-                Messages.simple(Messages.uniqueMessageId(), "alice@example.com", "bob@example.net", "metrics"))).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", List.of("bob@example.net"),
+            Messages.simple(Messages.uniqueMessageId(), "alice@example.com", "bob@example.net", "metrics"))).startsWith("250 ");
         String metrics = await().atMost(Duration.ofSeconds(20)).until(() -> get("/actuator/prometheus"),
             body -> body.contains("mailgateway_delivered_total 1.0"));
         assertThat(metrics)

@@ -1,7 +1,6 @@
 package io.mailgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.console.MailQueueMXBean;
 import io.mailgateway.console.MailSummary;
@@ -144,17 +143,13 @@ class MxDeliveryIT {
     }
 
     private static void awaitAcceptedAt(TestSmartHost host, String messageId) {
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            host.withMessageId(messageId).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        host.awaitAccepted(messageId, Duration.ofSeconds(30));
     }
 
     private String send(String... to) throws IOException {
         String messageId = Messages.uniqueMessageId();
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", List.of(to),
-                Messages.simple(messageId, "alice@example.com", to[0], "mx test"))).startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", List.of(to),
+            Messages.simple(messageId, "alice@example.com", to[0], "mx test"))).startsWith("250 ");
         return messageId;
     }
 

@@ -177,11 +177,8 @@ class OAuth2SmartHostIT {
 
     private String send(String to) throws IOException {
         String messageId = Messages.uniqueMessageId();
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            assertThat(client.sendMail("alice@example.com", List.of(to), Messages.simple(messageId, "alice@example.com", to, "oauth2")))
-                .startsWith("250 ");
-        }
+        assertThat(SmtpClient.send(listeners.relayPort(), "alice@example.com", List.of(to),
+            Messages.simple(messageId, "alice@example.com", to, "oauth2"))).startsWith("250 ");
         return messageId;
     }
 

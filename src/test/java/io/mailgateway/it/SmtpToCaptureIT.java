@@ -74,11 +74,7 @@ class SmtpToCaptureIT {
     @Test
     void missingDateAndMessageIdAreAdded() throws IOException {
         String body = "From: <alice@example.com>\r\nTo: <bob@example.net>\r\nSubject: bare\r\n\r\nhi\r\n";
-        String reply;
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            reply = client.sendMail("alice@example.com", List.of("bob@example.net"), body);
-        }
+        String reply = SmtpClient.send(listeners.relayPort(), "alice@example.com", List.of("bob@example.net"), body);
         assertThat(reply).startsWith("250 ");
         String queueId = reply.substring("250 2.0.0 Ok: queued as ".length()).trim();
 

@@ -94,7 +94,7 @@ class SmtpToSmartHostIT {
         String reply = sendUtf8("alice@example.com", List.of("bob@example.net", "hidden@example.org"), sent);
         assertThat(reply).startsWith("250 ");
 
-        TestSmartHost.Transaction delivered = awaitDelivered(messageId);
+        TestSmartHost.Transaction delivered = SMART_HOST.awaitAccepted(messageId);
         assertThat(delivered.from()).isEqualTo("alice@example.com");
         assertThat(delivered.recipients()).containsExactly("bob@example.net", "hidden@example.org");
         String received = delivered.text();
@@ -118,7 +118,7 @@ class SmtpToSmartHostIT {
                 assertThat(reply).startsWith("250 ");
             }
         }
-        Set<String> sessions = ids.stream().map(this::awaitDelivered)
+        Set<String> sessions = ids.stream().map(SMART_HOST::awaitAccepted)
             .map(TestSmartHost.Transaction::sessionId).collect(Collectors.toSet());
         assertThat(sessions).hasSize(1);
     }
@@ -131,14 +131,14 @@ class SmtpToSmartHostIT {
             assertThat(send("alice@example.com", List.of("down@example.net"),
                 Messages.simple(id, "alice@example.com", "down@example.net", "down then up"))).startsWith("250 ");
             Map<String, Object> deferred = await().atMost(Duration.ofSeconds(20))
-                .until(() -> deferredFor("down@example.net"), m -> m != null);
+                .until(() -> queues.deferredTo("down@example.net"), m -> m != null);
             assertThat(deferred.get(MailProperties.ATTEMPTS)).isEqualTo(1);
             assertThat((String) deferred.get(MailProperties.LAST_ERROR)).contains("cannot connect to 127.0.0.1:" + SMART_HOST.port());
             assertThat((Long) deferred.get(MailProperties.NEXT_ATTEMPT_AT)).isGreaterThan(System.currentTimeMillis() - 5_000);
         } finally {
             SMART_HOST.start();
         }
-        awaitDelivered(id);
+        SMART_HOST.awaitAccepted(id);
         Thread.sleep(3_000); // longer than the retry delay: a second delivery would have happened by now
         assertThat(SMART_HOST.withMessageId(id)).hasSize(1);
         assertThat(queues.scheduled(QueueNames.OUTBOUND)).isEmpty();
@@ -151,7 +151,7 @@ class SmtpToSmartHostIT {
         assertThat(send("alice@example.com", List.of("later@example.net"),
             Messages.simple(id, "alice@example.com", "later@example.net", "451 then 250"))).startsWith("250 ");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> SMART_HOST.withMessageId(id).stream().anyMatch(TestSmartHost.Transaction::accepted));
+        SMART_HOST.awaitAccepted(id);
         Thread.sleep(3_000);
         List<TestSmartHost.Transaction> attempts = SMART_HOST.withMessageId(id);
         assertThat(attempts).extracting(TestSmartHost.Transaction::reply).containsExactly(451, 250);
@@ -164,7 +164,7 @@ class SmtpToSmartHostIT {
         assertThat(send("alice@example.com", List.of("nobody@example.net"),
             Messages.simple(id, "alice@example.com", "nobody@example.net", "550"))).startsWith("250 ");
 
-        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor("nobody@example.net"), m -> m != null);
+        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> queues.deadTo("nobody@example.net"), m -> m != null);
         assertThat((String) dead.get(MailProperties.DEAD_REASON))
             .contains("550 5.1.1 <nobody@example.net>: Recipient address rejected")
             .contains("in reply to RCPT TO");
@@ -180,9 +180,9 @@ class SmtpToSmartHostIT {
         assertThat(send("alice@example.com", List.of("gone@example.net", "here@example.net"),
             Messages.simple(id, "alice@example.com", "here@example.net", "one of two"))).startsWith("250 ");
 
-        TestSmartHost.Transaction delivered = awaitDelivered(id);
+        TestSmartHost.Transaction delivered = SMART_HOST.awaitAccepted(id);
         assertThat(delivered.recipients()).containsExactly("here@example.net");
-        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> deadFor("gone@example.net"), m -> m != null);
+        Map<String, Object> dead = await().atMost(Duration.ofSeconds(20)).until(() -> queues.deadTo("gone@example.net"), m -> m != null);
         assertThat(dead.get(MailProperties.ENVELOPE_TO)).isEqualTo("gone@example.net");
         assertThat((String) dead.get(MailProperties.DEAD_REASON)).contains("550 5.1.1 No such user");
         Thread.sleep(3_000);
@@ -190,27 +190,8 @@ class SmtpToSmartHostIT {
         assertThat(SMART_HOST.rcptCount("here@example.net")).isEqualTo(1);
     }
 
-    private Map<String, Object> deferredFor(String recipient) {
-        return queues.scheduled(QueueNames.OUTBOUND).stream()
-            .filter(m -> recipient.equals(m.get(MailProperties.ENVELOPE_TO))).findFirst().orElse(null);
-    }
-
-    private Map<String, Object> deadFor(String recipient) {
-        return queues.ready(QueueNames.DEAD).stream()
-            .filter(m -> recipient.equals(m.get(MailProperties.ENVELOPE_TO))).findFirst().orElse(null);
-    }
-
-    private TestSmartHost.Transaction awaitDelivered(String messageId) {
-        return await().atMost(Duration.ofSeconds(20)).until(
-            () -> SMART_HOST.withMessageId(messageId).stream().filter(TestSmartHost.Transaction::accepted).findFirst().orElse(null),
-            t -> t != null);
-    }
-
     private String send(String from, List<String> to, String message) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
-            client.reply();
-            return client.sendMail(from, to, message);
-        }
+        return SmtpClient.send(listeners.relayPort(), from, to, message);
     }
 
     private String sendUtf8(String from, List<String> to, String message) throws IOException {

@@ -1,5 +1,7 @@
 package io.mailgateway.it.support;
 
+import io.mailgateway.queue.MailProperties;
+import io.mailgateway.queue.QueueNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,20 @@ public final class BrokerQueues {
     /** Properties of the messages scheduled for later delivery in {@code queue} (deferred mail). */
     public List<Map<String, Object>> scheduled(String queue) {
         return queue(queue).getScheduledMessages().stream().map(r -> properties(r.getMessage())).toList();
+    }
+
+    /** The first dead letter to exactly {@code recipient}, or null if there is none (yet). */
+    public Map<String, Object> deadTo(String recipient) {
+        return firstTo(ready(QueueNames.DEAD), recipient);
+    }
+
+    /** The first mail to exactly {@code recipient} deferred in the outbound queue, or null if there is none (yet). */
+    public Map<String, Object> deferredTo(String recipient) {
+        return firstTo(scheduled(QueueNames.OUTBOUND), recipient);
+    }
+
+    private static Map<String, Object> firstTo(List<Map<String, Object>> messages, String recipient) {
+        return messages.stream().filter(m -> recipient.equals(m.get(MailProperties.ENVELOPE_TO))).findFirst().orElse(null);
     }
 
     private Queue queue(String name) {

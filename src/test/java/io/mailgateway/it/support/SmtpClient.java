@@ -122,6 +122,19 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /**
+     * One session for one mail: connects to {@code port} on loopback, reads the greeting (whatever it is),
+     * runs {@link #sendMail} and closes.
+     *
+     * @return the reply to the final dot, or the first refusal before it
+     */
+    public static String send(int port, String from, List<String> recipients, String message) throws IOException {
+        try (SmtpClient client = connect(port)) {
+            client.reply();
+            return client.sendMail(from, recipients, message);
+        }
+    }
+
+    /**
      * A whole transaction after the greeting: EHLO, MAIL, RCPT for each recipient, DATA with
      * {@code message} (CRLF lines, dot-stuffed by the caller if needed) and the final dot.
      *

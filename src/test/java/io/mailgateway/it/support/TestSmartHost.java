@@ -1,5 +1,7 @@
 package io.mailgateway.it.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,6 +193,18 @@ public final class TestSmartHost implements AutoCloseable {
 
     public List<Transaction> withMessageId(String messageId) {
         return transactions.stream().filter(t -> messageId.equals(t.messageId())).toList();
+    }
+
+    /** Waits up to 20 s for a transaction with this Message-ID that the smart host accepted, and returns it. */
+    public Transaction awaitAccepted(String messageId) {
+        return awaitAccepted(messageId, Duration.ofSeconds(20));
+    }
+
+    /** Waits up to {@code atMost} for a transaction with this Message-ID that the smart host accepted. */
+    public Transaction awaitAccepted(String messageId, Duration atMost) {
+        return await().atMost(atMost).until(
+            () -> withMessageId(messageId).stream().filter(Transaction::accepted).findFirst().orElse(null),
+            t -> t != null);
     }
 
     public List<Transaction> where(Predicate<Transaction> predicate) {

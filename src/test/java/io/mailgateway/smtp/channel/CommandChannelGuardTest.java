@@ -50,24 +50,21 @@ class CommandChannelGuardTest {
 
     @Test
     void dataEndsExactlyAtCrLfDotCrLfAndTheNextLineIsACommandAgain() throws IOException {
-        CommandChannelGuard guard = guard("line\r\n..stuffed\r\n.\r\nQUIT\r\n");
-        guard.expectData(System.nanoTime() + 10_000_000_000L);
+        CommandChannelGuard guard = guardInData("line\r\n..stuffed\r\n.\r\nQUIT\r\n");
         assertThat(readAll(guard, 100)).isEqualTo("line\r\n..stuffed\r\n.\r\n");
         assertThat(readChunk(guard)).isEqualTo("QUIT\r\n");
     }
 
     @Test
     void anEmptyMessageEndsAtTheFirstDotLine() throws IOException {
-        CommandChannelGuard guard = guard(".\r\nNOOP\r\n");
-        guard.expectData(System.nanoTime() + 10_000_000_000L);
+        CommandChannelGuard guard = guardInData(".\r\nNOOP\r\n");
         assertThat(readAll(guard, 100)).isEqualTo(".\r\n");
         assertThat(readChunk(guard)).isEqualTo("NOOP\r\n");
     }
 
     @Test
     void smugglingLookalikesDoNotEndData() throws IOException {
-        CommandChannelGuard guard = guard("a\n.\nb\r.\rc\r\n.\rd\n.\r\ne\r\n.\r\nNOOP\r\n");
-        guard.expectData(System.nanoTime() + 10_000_000_000L);
+        CommandChannelGuard guard = guardInData("a\n.\nb\r.\rc\r\n.\rd\n.\r\ne\r\n.\r\nNOOP\r\n");
         assertThat(readAll(guard, 100)).isEqualTo("a\n.\nb\r.\rc\r\n.\rd\n.\r\ne\r\n.\r\n");
         assertThat(readChunk(guard)).isEqualTo("NOOP\r\n");
     }
@@ -100,6 +97,13 @@ class CommandChannelGuardTest {
 
     private CommandChannelGuard guard(String input) {
         return new CommandChannelGuard(stream(input), replies, 10);
+    }
+
+    /** A guard past the 354 reply to DATA, with ten seconds left to the end of the message. */
+    private CommandChannelGuard guardInData(String input) {
+        CommandChannelGuard guard = guard(input);
+        guard.expectData(System.nanoTime() + 10_000_000_000L);
+        return guard;
     }
 
     private static InputStream stream(String input) {
