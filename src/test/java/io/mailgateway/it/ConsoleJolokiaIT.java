@@ -177,7 +177,10 @@ class ConsoleJolokiaIT {
                 "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\",\"operation\":\"jfrStart\",\"arguments\":[[]]}",
                 "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"operation\":\"dumpHeap\",\"arguments\":[\"/tmp/heap.hprof\",true]}",
                 "{\"type\":\"read\",\"mbean\":\"jdk.management.jfr:type=FlightRecorder\",\"attribute\":\"Recordings\"}",
-                "{\"type\":\"exec\",\"mbean\":\"java.util.logging:type=Logging\",\"operation\":\"setLoggerLevel\",\"arguments\":[\"\",\"OFF\"]}")) {
+                "{\"type\":\"exec\",\"mbean\":\"java.util.logging:type=Logging\",\"operation\":\"setLoggerLevel\",\"arguments\":[\"\",\"OFF\"]}",
+                // wholesale deletion of queued mail: one dead letter at a time goes through MailQueue.delete
+                "{\"type\":\"exec\",\"mbean\":\"org.apache.activemq.artemis:broker=\\\"mail-gateway\\\"\",\"operation\":\"destroyQueue(java.lang.String)\",\"arguments\":[\"mail.dead\"]}",
+                "{\"type\":\"exec\",\"mbean\":\"org.apache.activemq.artemis:broker=\\\"mail-gateway\\\",component=addresses,address=\\\"mail.dead\\\",subcomponent=queues,routing-type=\\\"anycast\\\",queue=\\\"mail.dead\\\"\",\"operation\":\"removeAllMessages()\"}")) {
             HttpResponse<String> response = post("/actuator/jolokia", request, auth, null);
             JsonNode reply = JSON.readTree(response.body());
             assertThat(reply.path("status").asInt()).as(request).isEqualTo(403);
