@@ -38,7 +38,11 @@ final class BytesContent implements MailContent {
 
     @Override
     public MailContent slice(long offset, long length) {
-        return new BytesContent(java.util.Arrays.copyOfRange(bytes, Math.toIntExact(offset), Math.toIntExact(offset + length)));
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            // Arrays.copyOfRange would pad with zeros instead of refusing
+            throw new IndexOutOfBoundsException("slice " + offset + "+" + length + " of " + bytes.length + " bytes");
+        }
+        return new BytesContent(java.util.Arrays.copyOfRange(bytes, (int) offset, (int) (offset + length)));
     }
 
     @Override
