@@ -47,7 +47,7 @@ public final class StartTlsCommand extends BaseCommand {
         handshake.execute(commandString, session);
         if (!session.isTLSStarted()) {
             log.info("[smtpd] TLS handshake failed on {} listener, client={}",
-                profile.name(), session.getRemoteAddress().getAddress().getHostAddress());
+                profile.name(), GuardMarkerCommands.client(session));
             throw SmtpReply.TLS_FAILED.dropConnection();
         }
     }
