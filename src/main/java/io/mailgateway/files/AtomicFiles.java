@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * Replacing a file so that a crash leaves either the old content or the new, never a truncated file, and a
  * secret is never readable by others, not even for a moment: the content goes to a temporary file beside
  * the target (created with the final permissions where the file system has POSIX permissions; on Windows
- * it gets the folder's ACL), is forced to disk, then renamed over the target.
+ * it gets the folder's ACL), is forced to disk, then renamed over the target, and the folder is forced too
+ * so that the rename itself survives a power loss.
  */
 public final class AtomicFiles {
 
@@ -73,6 +74,16 @@ public final class AtomicFiles {
             moveOver(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+        syncDirectory(dir);
+    }
+
+    /** Makes the rename durable where the platform allows opening a directory (not on Windows). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: the data itself was forced before the move
         }
     }
 

@@ -2,8 +2,9 @@ package io.mailgateway.mail;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** {@link MailContent} in memory: mails small enough that a file would cost more than it saves. */
@@ -38,7 +39,8 @@ final class BytesContent implements MailContent {
 
     @Override
     public MailContent slice(long offset, long length) {
-        return new BytesContent(java.util.Arrays.copyOfRange(bytes, Math.toIntExact(offset), Math.toIntExact(offset + length)));
+        SlicedContent.checkBounds(offset, length, bytes.length); // Arrays.copyOfRange would pad with zeros
+        return new BytesContent(Arrays.copyOfRange(bytes, (int) offset, (int) (offset + length)));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.mailgateway.mail;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -11,11 +10,10 @@ import java.util.Objects;
  * the streamed twin of {@link HeaderFields#toCrlf(byte[])}, for the body of a large pickup file written by a
  * Unix tool.
  */
-final class CrlfContent implements MailContent {
+final class CrlfContent extends StreamedContent {
 
     private final MailContent source;
     private final long size;
-    private volatile byte[] head;
 
     CrlfContent(MailContent source, long size) {
         this.source = Objects.requireNonNull(source, "source");
@@ -33,20 +31,6 @@ final class CrlfContent implements MailContent {
     @Override
     public InputStream open() throws IOException {
         return new Converting(new BufferedInputStream(source.open(), 64 * 1024));
-    }
-
-    @Override
-    public byte[] head() {
-        byte[] read = head;
-        if (read == null) {
-            try (InputStream in = open()) {
-                read = MailContent.readHead(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            head = read;
-        }
-        return read;
     }
 
     @Override

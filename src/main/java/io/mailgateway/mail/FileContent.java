@@ -14,13 +14,12 @@ import java.util.Objects;
  * {@link MailContent} in a file: a region of a pickup file (left alone on close), or a whole spool file
  * (deleted on close). Read on demand, never copied into memory.
  */
-final class FileContent implements MailContent {
+final class FileContent extends StreamedContent {
 
     private final Path file;
     private final long offset;
     private final long length;
     private final boolean deleteOnClose;
-    private volatile byte[] head;
 
     FileContent(Path file, long offset, long length, boolean deleteOnClose) {
         this.file = Objects.requireNonNull(file, "file");
@@ -50,25 +49,14 @@ final class FileContent implements MailContent {
     }
 
     @Override
-    public byte[] head() {
-        byte[] read = head;
-        if (read == null) {
-            try (InputStream in = open()) {
-                read = MailContent.readHead(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            head = read;
-        }
-        return read;
+    UncheckedIOException unreadable(IOException e) {
+        return new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
 
     /** Another region of the same file; it never deletes the file, whatever this one does. */
     @Override
     public MailContent slice(long from, long count) {
-        if (from < 0 || count < 0 || from + count > length) {
-            throw new IndexOutOfBoundsException("slice " + from + "+" + count + " of " + length + " bytes");
-        }
+        SlicedContent.checkBounds(from, count, length);
         return new FileContent(file, offset + from, count, false);
     }
 

@@ -139,8 +139,11 @@ public final class HeaderFields {
         return fields;
     }
 
-    /** Index of the colon when the line at {@code start} is {@code Name: ...} or {@code Name :...}, else -1. */
-    private static int colonAfterFieldName(byte[] message, int start, int limit) {
+    /**
+     * Index of the colon when the line at {@code start} is {@code Name: ...} or {@code Name :...} (obsolete
+     * syntax, RFC 5322 §4.5.3, still seen from old tools), else -1.
+     */
+    static int colonAfterFieldName(byte[] message, int start, int limit) {
         int i = start;
         while (i < limit && message[i] >= 33 && message[i] <= 126 && message[i] != ':') {
             i++;

@@ -1,8 +1,6 @@
 package io.mailgateway.mail;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Reads and extends the header section of raw RFC 5322 bytes without parsing or re-serialising the rest:
@@ -13,8 +11,6 @@ public final class HeaderSection {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
-    /** "Name :" is obsolete syntax (RFC 5322 §4.5.3) but still seen from old tools. */
-    private static final Pattern OBSOLETE_NAME_SPACE = Pattern.compile("^([!-9;-~]+)[ \\t]+:");
 
     private HeaderSection() {
     }
@@ -38,36 +34,12 @@ public final class HeaderSection {
 
     /** Whether the first line is a header field: a name of printable characters, then a colon (RFC 5322 §2.2). */
     static boolean startsWithHeaderField(byte[] message) {
-        int i = 0;
-        while (i < message.length && message[i] >= 33 && message[i] <= 126 && message[i] != ':') {
-            i++;
-        }
-        if (i == 0) {
-            return false;
-        }
-        while (i < message.length && (message[i] == ' ' || message[i] == '\t')) {
-            i++; // "Name :" is obsolete syntax (RFC 5322 §4.5.3) but still seen from old tools
-        }
-        return i < message.length && message[i] == ':';
+        return HeaderFields.colonAfterFieldName(message, 0, message.length) >= 0;
     }
 
     /** Whether a header field with this name (case-insensitive) starts a line in the header section. */
     public static boolean has(byte[] message, String name) {
-        String headers = new String(message, 0, end(message), StandardCharsets.ISO_8859_1);
-        String wanted = name.toLowerCase(Locale.ROOT) + ":";
-        int lineStart = 0;
-        while (lineStart < headers.length()) {
-            int lineEnd = headers.indexOf("\r\n", lineStart);
-            if (lineEnd < 0) {
-                lineEnd = headers.length();
-            }
-            String line = headers.substring(lineStart, lineEnd).toLowerCase(Locale.ROOT);
-            if (line.startsWith(wanted) || OBSOLETE_NAME_SPACE.matcher(line).replaceFirst("$1:").startsWith(wanted)) {
-                return true;
-            }
-            lineStart = lineEnd + 2;
-        }
-        return false;
+        return !HeaderFields.values(message, name).isEmpty();
     }
 
     /**

@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /** Two {@link MailContent}s one after the other: trace headers in front of a submitted message, say. */
-final class JoinedContent implements MailContent {
+final class JoinedContent extends StreamedContent {
 
     private final MailContent first;
     private final MailContent second;
-    private volatile byte[] head;
 
     JoinedContent(MailContent first, MailContent second) {
         this.first = Objects.requireNonNull(first, "first");
@@ -33,20 +31,6 @@ final class JoinedContent implements MailContent {
             in.close();
             throw e;
         }
-    }
-
-    @Override
-    public byte[] head() {
-        byte[] read = head;
-        if (read == null) {
-            try (InputStream in = open()) {
-                read = MailContent.readHead(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            head = read;
-        }
-        return read;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.mailgateway.mail;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,37 +43,7 @@ public interface MailContent extends AutoCloseable {
      * is in memory anyway). Closing the slice does not close this content.
      */
     default MailContent slice(long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > size()) {
-            throw new IndexOutOfBoundsException("slice " + offset + "+" + length + " of " + size() + " bytes");
-        }
-        MailContent whole = this;
-        return new MailContent() {
-            @Override
-            public long size() {
-                return length;
-            }
-
-            @Override
-            public InputStream open() throws IOException {
-                InputStream in = whole.open();
-                try {
-                    in.skipNBytes(offset);
-                    return new BoundedInputStream(in, length);
-                } catch (IOException | RuntimeException e) {
-                    in.close();
-                    throw e;
-                }
-            }
-
-            @Override
-            public byte[] head() {
-                try (InputStream in = open()) {
-                    return readHead(in);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        return new SlicedContent(this, offset, length);
     }
 
     /** Every byte, in memory: only for content known to be small. */
@@ -126,27 +94,5 @@ public interface MailContent extends AutoCloseable {
      */
     static MailContent withCrlf(MailContent source, long convertedSize) {
         return new CrlfContent(source, convertedSize);
-    }
-
-    /** The prefix {@link #head()} describes, read from the start of {@code content}. */
-    static byte[] readHead(InputStream content) throws IOException {
-        InputStream in = new BufferedInputStream(content, 8192);
-        ByteArrayOutputStream head = new ByteArrayOutputStream(8192);
-        int matched = 0; // how much of CR LF CR LF has just been seen
-        int b;
-        while (head.size() < HEAD_LIMIT && (b = in.read()) >= 0) {
-            head.write(b);
-            if (b == '\r') {
-                matched = matched == 2 ? 3 : 1;
-            } else if (b == '\n' && (matched == 1 || matched == 3)) {
-                matched++;
-                if (matched == 4) {
-                    break;
-                }
-            } else {
-                matched = 0;
-            }
-        }
-        return head.toByteArray();
     }
 }

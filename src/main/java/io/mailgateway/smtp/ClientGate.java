@@ -1,6 +1,7 @@
 package io.mailgateway.smtp;
 
 import io.mailgateway.smtp.auth.AuthFailureThrottle;
+import io.mailgateway.smtp.commands.SmtpReply;
 import java.net.InetAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +38,12 @@ final class ClientGate implements SessionHandler {
         InetAddress client = session.getRemoteAddress().getAddress();
         if (throttle.isBlocked(client)) {
             log.info("[smtpd] refused connection: address blocked after failed AUTH attempts client={}", client.getHostAddress());
-            return SessionAcceptance.failure(421, "4.7.0 Too many failed authentications from your address; try again later");
+            return refusal(SmtpReply.CLIENT_BLOCKED);
         }
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             log.warn("[smtpd] refused connection: {} connections open client={}", maxTotal, client.getHostAddress());
-            return SessionAcceptance.failure(421, "4.7.0 Too many connections; try again later");
+            return refusal(SmtpReply.TOO_MANY_CONNECTIONS);
         }
         boolean[] refused = {false};
         perClient.compute(client, (c, count) -> {
@@ -56,10 +57,14 @@ final class ClientGate implements SessionHandler {
         if (refused[0]) {
             total.decrementAndGet();
             log.info("[smtpd] refused connection: {} connections from client={}", maxPerClient, client.getHostAddress());
-            return SessionAcceptance.failure(421, "4.7.0 Too many connections from your address; try again later");
+            return refusal(SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT);
         }
         admitted.add(session);
         return SessionAcceptance.success();
+    }
+
+    private static SessionAcceptance refusal(SmtpReply reply) {
+        return SessionAcceptance.failure(reply.code(), reply.text());
     }
 
     @Override

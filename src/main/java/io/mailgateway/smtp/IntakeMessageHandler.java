@@ -9,6 +9,8 @@ import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
 import io.mailgateway.smtp.RecipientPolicy.Decision;
+import io.mailgateway.smtp.channel.CommandChannelGuard;
+import io.mailgateway.smtp.commands.SmtpReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.mailgateway.smtp.channel.CommandChannelGuard;
-import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -114,7 +114,7 @@ final class IntakeMessageHandler implements MessageHandler {
             }
         } catch (CommandChannelGuard.DataDeadlineException e) {
             log.info("[smtpd] DATA not finished within the data timeout, closing client={}", clientAddress().getHostAddress());
-            throw new DropConnectionException(421, "4.4.2 DATA took too long; closing connection");
+            throw SmtpReply.DATA_TIMEOUT.dropConnection();
         }
         if (tooBig) {
             throw rejected(SmtpReply.MESSAGE_TOO_BIG, "DATA of " + size + " bytes");

@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.smtp.commands.SmtpReply;
 import java.net.InetAddress;
 
 /**

@@ -2,6 +2,7 @@ package io.mailgateway.smtp;
 
 import io.mailgateway.smtp.RecipientPolicy.Decision;
 import io.mailgateway.smtp.RecipientPolicy.SessionFacts;
+import io.mailgateway.smtp.commands.SmtpReply;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

@@ -85,7 +85,7 @@ public class SmtpListeners implements SmartLifecycle {
             log.info("[smtpd] no SMTP users in {} yet: submission and smtps accept no one until one is added with"
                 + " `java -jar mail-gateway.jar add-user NAME`", properties.usersFile());
         }
-        open(ListenerProfile.relay(true), smtp.getRelay());
+        open(ListenerProfile.relay(), smtp.getRelay());
         open(ListenerProfile.submission(), smtp.getSubmission());
         open(ListenerProfile.smtps(), smtp.getSmtps());
     }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,21 @@ class MailContentTest {
 
         assertThat(text(slice)).isEqualTo("bcde");
         assertThat(byteByByte(slice)).isEqualTo(bytes("bcde"));
+    }
+
+    @Test
+    void aSliceBeyondTheEndIsRefusedWhereverTheBytesAre() throws Exception {
+        Path file = Files.write(folder.resolve("short.eml"), MESSAGE);
+        MailContent inMemory = MailContent.of(MESSAGE);
+        MailContent inFile = MailContent.ofFile(file, 0, MESSAGE.length);
+        MailContent joined = MailContent.concat(MailContent.of(bytes("ab")), MailContent.of(bytes("cd")));
+
+        for (MailContent content : List.of(inMemory, inFile, joined)) {
+            assertThatThrownBy(() -> content.slice(1, content.size()))
+                .as("%s", content).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> content.slice(-1, 1))
+                .as("%s", content).isInstanceOf(IndexOutOfBoundsException.class);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailgateway.smtp.RecipientPolicy.Decision;
 import io.mailgateway.smtp.RecipientPolicy.SessionFacts;
+import io.mailgateway.smtp.commands.SmtpReply;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

@@ -21,9 +21,18 @@ public final class PasswordHasher {
 
     /** The prefix every encoded hash starts with, including its separator. */
     public static final String PREFIX = "pbkdf2-sha256$";
-    static final int ITERATIONS = 210_000;
-    static final int SALT_BYTES = 16;
-    static final int KEY_BYTES = 32;
+    private static final int ITERATIONS = 210_000;
+    private static final int SALT_BYTES = 16;
+    private static final int KEY_BYTES = 32;
+
+    /**
+     * A well-formed hash with the current parameters that no password matches in practice (an all-zero key):
+     * verifying against it when a user is unknown costs the same PBKDF2 work as a wrong password, so response
+     * time does not tell which users exist.
+     */
+    static final String DUMMY_HASH = PREFIX + ITERATIONS + "$"
+        + Base64.getEncoder().encodeToString(new byte[SALT_BYTES]) + "$"
+        + Base64.getEncoder().encodeToString(new byte[KEY_BYTES]);
 
     private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
     // Bounds for what verify accepts from a file: a huge iteration count would let a bad line pin a CPU per

@@ -11,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,13 +49,6 @@ public final class SmtpUsers {
     static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
     static final String SENDERS_SUFFIX = ".senders";
     private static final long RECHECK_MILLIS = 1_000;
-
-    // Verified against when the user is unknown, so a miss costs the same PBKDF2 work as a wrong password and
-    // response time does not tell which users exist. Built from the current parameters so it keeps costing
-    // what a fresh hash costs; no password hashes to an all-zero key in practice.
-    private static final String DUMMY_HASH = PasswordHasher.PREFIX + PasswordHasher.ITERATIONS + "$"
-        + Base64.getEncoder().encodeToString(new byte[PasswordHasher.SALT_BYTES]) + "$"
-        + Base64.getEncoder().encodeToString(new byte[PasswordHasher.KEY_BYTES]);
 
     private final Path file;
     private final Clock clock;
@@ -99,7 +91,7 @@ public final class SmtpUsers {
      */
     public Optional<String> authenticate(String user, char[] password) {
         User found = current().find(user);
-        String encoded = found != null ? found.passwordHash() : DUMMY_HASH;
+        String encoded = found != null ? found.passwordHash() : PasswordHasher.DUMMY_HASH;
         boolean matches = PasswordHasher.verify(password == null ? new char[0] : password, encoded);
         return found != null && matches ? Optional.of(found.name()) : Optional.empty();
     }

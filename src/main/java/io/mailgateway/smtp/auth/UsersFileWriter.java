@@ -2,11 +2,9 @@ package io.mailgateway.smtp.auth;
 
 import io.mailgateway.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -84,7 +82,8 @@ final class UsersFileWriter {
 
     /**
      * Replaces {@code file} with {@code content}: written to a temporary file in the same folder (owner-only
-     * where the file system has POSIX permissions), flushed to disk, then moved over the old file.
+     * where the file system has POSIX permissions), flushed to disk, then moved over the old file
+     * ({@link AtomicFiles#replace}).
      */
     static void replaceAtomically(Path file, String content) throws IOException {
         // writing through a symbolic link (a mounted secret, a shared config folder) keeps the link
@@ -97,7 +96,6 @@ final class UsersFileWriter {
                     keepOwner(target, temp);
                 }
             });
-        syncDirectory(dir);
     }
 
     /**
@@ -111,15 +109,6 @@ final class UsersFileWriter {
             }
         } catch (IOException | UnsupportedOperationException | SecurityException notPermitted) {
             // not root: the file is then ours, as it was before if we could write it
-        }
-    }
-
-    /** Makes the rename itself durable where the platform allows opening a directory (not on Windows). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort: the data itself was forced before the move
         }
     }
 

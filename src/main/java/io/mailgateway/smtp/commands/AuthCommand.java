@@ -57,23 +57,23 @@ public final class AuthCommand extends BaseCommand {
     public void execute(String commandString, Session session) throws IOException, DropConnectionException {
         InetAddress client = session.getRemoteAddress().getAddress();
         if (!session.isTLSStarted()) {
-            session.sendResponse(Replies.ENCRYPTION_REQUIRED);
+            session.sendResponse(SmtpReply.ENCRYPTION_REQUIRED.line());
             return;
         }
         if (session.isAuthenticated()) {
-            session.sendResponse(Replies.ALREADY_AUTHENTICATED);
+            session.sendResponse(SmtpReply.ALREADY_AUTHENTICATED.line());
             return;
         }
         if (session.isMailTransactionInProgress()) {
-            session.sendResponse(Replies.NOT_IN_TRANSACTION);
+            session.sendResponse(SmtpReply.NOT_IN_TRANSACTION.line());
             return;
         }
         if (throttle.isBlocked(client)) {
-            throw new DropConnectionException(Replies.CLOSING, Replies.TOO_MANY_AUTH_FAILURES);
+            throw SmtpReply.TOO_MANY_AUTH_FAILURES.dropConnection();
         }
         String[] args = getArgs(commandString);
         if (args.length < 2 || args.length > 3) {
-            session.sendResponse("501 5.5.4 Syntax: AUTH mechanism [initial-response]");
+            session.sendResponse(SmtpReply.AUTH_SYNTAX.line());
             return;
         }
         String mechanism = args[1].toUpperCase(Locale.ROOT);
@@ -85,14 +85,14 @@ public final class AuthCommand extends BaseCommand {
                 default -> null;
             };
         } catch (Cancelled e) {
-            session.sendResponse(Replies.AUTH_CANCELLED);
+            session.sendResponse(SmtpReply.AUTH_CANCELLED.line());
             return;
         } catch (IllegalArgumentException e) {
-            session.sendResponse(Replies.AUTH_BAD_BASE64);
+            session.sendResponse(SmtpReply.AUTH_BAD_BASE64.line());
             return;
         }
         if (credentials == null) {
-            session.sendResponse(Replies.AUTH_MECHANISM);
+            session.sendResponse(SmtpReply.AUTH_MECHANISM.line());
             return;
         }
         Optional<String> user;
@@ -105,15 +105,15 @@ public final class AuthCommand extends BaseCommand {
             throttle.recordSuccess(client);
             session.setAuthenticationHandler(new Authenticated(user.get()));
             log.info("[smtpd] AUTH {} succeeded user={} client={}", mechanism, user.get(), client.getHostAddress());
-            session.sendResponse(Replies.AUTH_OK);
+            session.sendResponse(SmtpReply.AUTH_OK.line());
             return;
         }
         throttle.recordFailure(client);
         log.info("[smtpd] AUTH {} failed user={} client={}", mechanism, printable(credentials.user()), client.getHostAddress());
-        session.sendResponse(Replies.AUTH_INVALID);
+        session.sendResponse(SmtpReply.AUTH_INVALID.line());
         if (throttle.shouldDisconnect(client)) {
             log.warn("[smtpd] too many failed AUTH attempts, refusing client={} for a while", client.getHostAddress());
-            throw new DropConnectionException(Replies.CLOSING, Replies.TOO_MANY_AUTH_FAILURES);
+            throw SmtpReply.TOO_MANY_AUTH_FAILURES.dropConnection();
         }
     }
 

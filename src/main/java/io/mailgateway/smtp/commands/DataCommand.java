@@ -26,15 +26,15 @@ public final class DataCommand extends BaseCommand {
     @Override
     public void execute(String commandString, Session session) throws IOException, DropConnectionException {
         if (!commandString.trim().equalsIgnoreCase("DATA")) {
-            session.sendResponse(Replies.NO_PARAMETERS);
+            session.sendResponse(SmtpReply.NO_PARAMETERS.line());
             return;
         }
         if (!session.isMailTransactionInProgress()) {
-            session.sendResponse(Replies.NEED_MAIL);
+            session.sendResponse(SmtpReply.NEED_MAIL.line());
             return;
         }
         if (session.getRecipientCount() == 0) {
-            session.sendResponse(Replies.NEED_RCPT);
+            session.sendResponse(SmtpReply.NEED_RCPT.line());
             return;
         }
         ((GuardedConnection) session.getSocket()).guard().expectData(System.nanoTime() + dataTimeout.toNanos());

@@ -25,7 +25,7 @@ public final class EhloCommand extends BaseCommand {
     public void execute(String commandString, Session session) throws IOException {
         String[] args = getArgs(commandString);
         if (args.length != 2) {
-            session.sendResponse("501 5.5.4 Syntax: EHLO hostname");
+            session.sendResponse(SmtpReply.EHLO_SYNTAX.line());
             return;
         }
         session.resetMailTransaction();

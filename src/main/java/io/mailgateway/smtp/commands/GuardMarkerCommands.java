@@ -24,34 +24,34 @@ public final class GuardMarkerCommands {
                 @Override
                 public void execute(String line, Session session) throws IOException {
                     log.info("[smtpd] rejected over-long command line client={}", client(session));
-                    session.sendResponse(Replies.LINE_TOO_LONG);
+                    session.sendResponse(SmtpReply.LINE_TOO_LONG.line());
                 }
             },
             new BaseCommand(CommandChannelGuard.BAD_LINE_ENDING, "internal") {
                 @Override
                 public void execute(String line, Session session) throws DropConnectionException {
                     log.info("[smtpd] bare CR/LF or NUL in command line, closing client={}", client(session));
-                    throw new DropConnectionException(Replies.CLOSING, Replies.BAD_LINE);
+                    throw SmtpReply.BAD_LINE.dropConnection();
                 }
             },
             new BaseCommand(CommandChannelGuard.TOO_MANY_ERRORS, "internal") {
                 @Override
                 public void execute(String line, Session session) throws DropConnectionException {
                     log.info("[smtpd] too many errors, closing client={}", client(session));
-                    throw new DropConnectionException(Replies.CLOSING, Replies.TOO_MANY_ERRORS);
+                    throw SmtpReply.TOO_MANY_ERRORS.dropConnection();
                 }
             },
             new BaseCommand(CommandChannelGuard.IDLE_TIMEOUT, "internal") {
                 @Override
                 public void execute(String line, Session session) throws DropConnectionException {
                     log.info("[smtpd] idle timeout, closing client={}", client(session));
-                    throw new DropConnectionException(Replies.CLOSING, Replies.IDLE_TIMEOUT);
+                    throw SmtpReply.IDLE_TIMEOUT.dropConnection();
                 }
             },
             new BaseCommand("BDAT", "CHUNKING is not offered") {
                 @Override
                 public void execute(String line, Session session) throws IOException {
-                    session.sendResponse(Replies.BDAT_NOT_OFFERED);
+                    session.sendResponse(SmtpReply.BDAT_NOT_OFFERED.line());
                 }
             });
     }

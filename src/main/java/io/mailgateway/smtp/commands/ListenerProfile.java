@@ -13,8 +13,8 @@ public record ListenerProfile(String name, boolean implicitTls, boolean offersSt
                               boolean requiresTls, boolean requiresAuth) {
 
     /** Port 25: trusted networks relay without AUTH; STARTTLS offered; AUTH only after it. */
-    public static ListenerProfile relay(boolean tlsAvailable) {
-        return new ListenerProfile("relay", false, tlsAvailable, false, false);
+    public static ListenerProfile relay() {
+        return new ListenerProfile("relay", false, true, false, false);
     }
 
     /** Port 587: STARTTLS before AUTH, AUTH before MAIL. */

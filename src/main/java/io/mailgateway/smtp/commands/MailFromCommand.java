@@ -37,11 +37,11 @@ public final class MailFromCommand extends BaseCommand {
     @Override
     public void execute(String commandString, Session session) throws IOException, DropConnectionException {
         if (profile.requiresTls() && !session.isTLSStarted()) {
-            refuse(session, Replies.MUST_STARTTLS);
+            refuse(session, SmtpReply.MUST_STARTTLS);
             return;
         }
         if (profile.requiresAuth() && !session.isAuthenticated()) {
-            refuse(session, Replies.AUTH_REQUIRED);
+            refuse(session, SmtpReply.AUTH_REQUIRED);
             return;
         }
         if (session.isMailTransactionInProgress()) {
@@ -50,12 +50,12 @@ public final class MailFromCommand extends BaseCommand {
         }
         MailPath path = MailPath.parse(getArgPredicate(commandString), "FROM:");
         if (path == null) {
-            session.sendResponse("501 5.5.4 Syntax: MAIL FROM:<address>");
+            session.sendResponse(SmtpReply.MAIL_SYNTAX.line());
             return;
         }
         if (!MailPath.readTheSameBySubethaSmtp(path, getArgPredicate(commandString), "FROM:")) {
             // the checks below must judge the address that takes effect, not a different reading of it
-            refuse(session, "501 5.1.7 Bad sender address syntax");
+            refuse(session, SmtpReply.BAD_SENDER_SYNTAX);
             return;
         }
         for (String parameter : path.parameters()) {
@@ -63,16 +63,16 @@ public final class MailFromCommand extends BaseCommand {
             if (upper.startsWith("SIZE=")) {
                 String digits = upper.substring(5);
                 if (!digits.matches("[0-9]{1,18}")) {
-                    session.sendResponse("501 5.5.4 Bad SIZE parameter");
+                    session.sendResponse(SmtpReply.BAD_SIZE_PARAMETER.line());
                     return;
                 }
                 if (Long.parseLong(digits) > maxMessageSize) {
-                    refuse(session, Replies.SIZE_EXCEEDED);
+                    refuse(session, SmtpReply.SIZE_EXCEEDED);
                     return;
                 }
             } else if (!(upper.equals("BODY=7BIT") || upper.equals("BODY=8BITMIME") || upper.equals("SMTPUTF8")
                     || upper.startsWith("AUTH="))) {
-                refuse(session, Replies.UNKNOWN_PARAMETER);
+                refuse(session, SmtpReply.UNKNOWN_MAIL_PARAMETER);
                 return;
             }
         }
@@ -81,15 +81,15 @@ public final class MailFromCommand extends BaseCommand {
         if (user != null && !users.maySendAs(user, path.address())) {
             log.info("[smtpd] rejected MAIL FROM:<{}>: not allowed for user {} client={}",
                 path.address(), user, GuardMarkerCommands.client(session));
-            session.sendResponse(Replies.SENDER_NOT_OWNED);
+            session.sendResponse(SmtpReply.SENDER_NOT_OWNED.line());
             return;
         }
         delegate.execute(commandString, session);
     }
 
-    private void refuse(Session session, String reply) throws IOException {
+    private void refuse(Session session, SmtpReply reply) throws IOException {
         log.info("[smtpd] rejected MAIL FROM on {} listener: {} client={}", profile.name(), reply,
             GuardMarkerCommands.client(session));
-        session.sendResponse(reply);
+        session.sendResponse(reply.line());
     }
 }

@@ -1,6 +1,8 @@
 package io.mailgateway.smtp.commands;
 
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.Command;
@@ -12,6 +14,8 @@ import org.subethamail.smtp.server.Session;
  * the message handler's (RelayPolicies).
  */
 public final class RcptToCommand extends BaseCommand {
+
+    private static final Logger log = LoggerFactory.getLogger(RcptToCommand.class);
 
     private final int maxRecipients;
     private final Command delegate;
@@ -25,26 +29,26 @@ public final class RcptToCommand extends BaseCommand {
     @Override
     public void execute(String commandString, Session session) throws IOException, DropConnectionException {
         if (!session.isMailTransactionInProgress()) {
-            session.sendResponse(Replies.NEED_MAIL);
+            session.sendResponse(SmtpReply.NEED_MAIL.line());
             return;
         }
         MailPath path = MailPath.parse(getArgPredicate(commandString), "TO:");
         if (path == null || path.address().isEmpty()) {
-            session.sendResponse("501 5.5.4 Syntax: RCPT TO:<address>");
+            session.sendResponse(SmtpReply.RCPT_SYNTAX.line());
             return;
         }
         if (!MailPath.readTheSameBySubethaSmtp(path, "TO:<" + path.address() + ">", "TO:")) {
-            session.sendResponse("501 5.1.3 Bad recipient address syntax");
+            session.sendResponse(SmtpReply.BAD_RECIPIENT_SYNTAX.line());
             return;
         }
         if (!path.parameters().isEmpty()) {
-            session.sendResponse("555 5.5.4 Unsupported RCPT TO parameter");
+            session.sendResponse(SmtpReply.UNKNOWN_RCPT_PARAMETER.line());
             return;
         }
         if (session.getRecipientCount() >= maxRecipients) {
-            org.slf4j.LoggerFactory.getLogger(RcptToCommand.class).info("[smtpd] rejected RCPT TO: {} client={}",
-                Replies.TOO_MANY_RECIPIENTS, GuardMarkerCommands.client(session));
-            session.sendResponse(Replies.TOO_MANY_RECIPIENTS);
+            log.info("[smtpd] rejected RCPT TO: {} client={}", SmtpReply.TOO_MANY_RECIPIENTS,
+                GuardMarkerCommands.client(session));
+            session.sendResponse(SmtpReply.TOO_MANY_RECIPIENTS.line());
             return;
         }
         delegate.execute("RCPT TO:<" + path.address() + ">", session);

@@ -29,26 +29,26 @@ public final class StartTlsCommand extends BaseCommand {
     @Override
     public void execute(String commandString, Session session) throws IOException, DropConnectionException {
         if (session.isTLSStarted()) {
-            session.sendResponse(Replies.TLS_ACTIVE);
+            session.sendResponse(SmtpReply.TLS_ACTIVE.line());
             return;
         }
         if (!profile.offersStartTls()) {
-            session.sendResponse(Replies.STARTTLS_NOT_OFFERED);
+            session.sendResponse(SmtpReply.STARTTLS_NOT_OFFERED.line());
             return;
         }
         if (!commandString.trim().equalsIgnoreCase("STARTTLS")) {
-            session.sendResponse(Replies.NO_PARAMETERS);
+            session.sendResponse(SmtpReply.NO_PARAMETERS.line());
             return;
         }
         if (session.isMailTransactionInProgress()) {
-            session.sendResponse(Replies.NOT_IN_TRANSACTION);
+            session.sendResponse(SmtpReply.NOT_IN_TRANSACTION.line());
             return;
         }
         handshake.execute(commandString, session);
         if (!session.isTLSStarted()) {
             log.info("[smtpd] TLS handshake failed on {} listener, client={}",
-                profile.name(), session.getRemoteAddress().getAddress().getHostAddress());
-            throw new DropConnectionException(Replies.CLOSING, Replies.TLS_FAILED);
+                profile.name(), GuardMarkerCommands.client(session));
+            throw SmtpReply.TLS_FAILED.dropConnection();
         }
     }
 }
