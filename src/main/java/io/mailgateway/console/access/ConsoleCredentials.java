@@ -78,7 +78,7 @@ public final class ConsoleCredentials {
         Path hashFile = dataDir.resolve("console").resolve(HASH_FILE);
         if (Files.isRegularFile(hashFile)) {
             String stored = Files.readString(hashFile, StandardCharsets.US_ASCII).strip();
-            if (!stored.startsWith(PasswordHasher.PREFIX)) {
+            if (!PasswordHasher.isWellFormed(stored)) {
                 throw new IllegalStateException(hashFile + " does not hold a password hash; delete it and restart"
                     + " to generate a new console password, or set gateway.console.password");
             }

@@ -85,8 +85,8 @@ public final class PasswordHasher {
         }
     }
 
-    /** Whether {@code encoded} is in the format {@link #verify} accepts; used to check the users file. */
-    static boolean isWellFormed(String encoded) {
+    /** Whether {@code encoded} is in the format {@link #verify} accepts; used to check the users file and the console hash. */
+    public static boolean isWellFormed(String encoded) {
         return parse(encoded) != null;
     }
 

@@ -78,6 +78,15 @@ class ConsoleCredentialsTest {
     }
 
     @Test
+    void aHashFileWithTheRightPrefixButBrokenContentStopsTheStartTooInsteadOfLockingEveryoneOut() throws Exception {
+        Files.createDirectories(dataDir.resolve("console"));
+        Files.writeString(dataDir.resolve("console").resolve("password.hash"), "pbkdf2-sha256$210000$not-base64$");
+        assertThatThrownBy(() -> ConsoleCredentials.load(new GatewayProperties.Console(), dataDir))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("delete it and restart");
+    }
+
+    @Test
     void generatedPasswordsAreLongAndFreeOfLookAlikes() {
         String password = new String(ConsoleCredentials.generate());
         assertThat(password).hasSize(20).doesNotContainPattern("[0O1lI]").matches("[A-Za-z2-9]+");
