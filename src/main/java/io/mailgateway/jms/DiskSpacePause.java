@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why suspending rather than refusing each message: a JMS intake message can only be refused by rolling its
  * transaction back, and every rollback counts against the queue's max-delivery-attempts, after which the broker
  * moves the message to the invalid queue. A full disk is no fault of the message. A suspended consumer
- * receives nothing, so nothing is counted: the messages wait in the intake queue untouched (messages the
- * client library had already fetched ahead are handed back uncounted). The route sets
+ * hands nothing to the route, so nothing is counted: the messages wait in the intake queue (those the client
+ * library had already read ahead wait in its buffer, unconsumed, until the consumer resumes). The route sets
  * {@code acceptMessagesWhileStopping}: a message received in the instant the consumer is suspended is
  * processed rather than rolled back (rolled back, it would be counted); the broker's own disk limit, set below
  * gateway.disk.min-free, leaves room for those few.
