@@ -145,15 +145,15 @@ public final class StorageGuard {
         return new State(reading, below, now, false);
     }
 
-    /** 120 MB, 1.5 GB: what an operator reads in a log line. */
+    /** 120 MB, 1500 MB, 78.42 GB: what an operator reads, precise enough to compare a reading with the minimum. */
     static String size(long bytes) {
         if (bytes < 1024L * 1024) {
             return bytes / 1024 + " KB";
         }
-        if (bytes < 1024L * 1024 * 1024) {
+        if (bytes < 10L * 1024 * 1024 * 1024) {
             return bytes / (1024 * 1024) + " MB";
         }
-        return String.format(Locale.ROOT, "%.1f GB", bytes / (1024.0 * 1024 * 1024));
+        return String.format(Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
     }
 
     /**

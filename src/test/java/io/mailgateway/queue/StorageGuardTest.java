@@ -113,6 +113,14 @@ class StorageGuardTest {
     }
 
     @Test
+    void sizesInTheLogAreFineEnoughToCompareWithTheMinimum() {
+        assertThat(StorageGuard.size(512 * 1024)).isEqualTo("512 KB");
+        assertThat(StorageGuard.size(120 * MB)).isEqualTo("120 MB");
+        assertThat(StorageGuard.size(9000 * MB)).isEqualTo("9000 MB");
+        assertThat(StorageGuard.size(80_300 * MB)).isEqualTo("78.42 GB");
+    }
+
+    @Test
     void theMinimumMustBePositive() {
         assertThatThrownBy(() -> new StorageGuard(() -> null, 0, System::nanoTime))
             .isInstanceOf(IllegalArgumentException.class);
