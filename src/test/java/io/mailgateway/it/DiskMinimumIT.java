@@ -41,8 +41,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * gateway.disk.min-free with real free space, no fake file system: the minimum is set 200 MB below what the
  * data folder's file system has free at start, then a real file (real bytes, synced) takes the free space
- * 200 MB below the minimum. SMTP gets 452 4.3.1, a pickup file and a JMS message wait; once the file is
- * deleted the same SMTP session is accepted and the waiting mail is delivered.
+ * 200 MB below the minimum. SMTP gets 452 4.3.1 (at MAIL, and at the end of a DATA begun before), a pickup
+ * file and a JMS message wait; once the file is deleted the same SMTP session is accepted and the waiting
+ * mail is delivered.
  *
  * <p>Other processes on the machine (builds) move free space by tens of MB while this runs: the 200 MB on
  * either side of the minimum absorb that, and the test gives up (skips) rather than guesses when the disk
@@ -96,7 +97,8 @@ class DiskMinimumIT {
 
     @Test
     void belowTheMinimumNewMailWaitsWith452AndIntakeResumesByItselfWhenSpaceReturns() throws Exception {
-        try (SmtpClient client = SmtpClient.connect(listeners.relayPort())) {
+        try (SmtpClient client = SmtpClient.connect(listeners.relayPort());
+             SmtpClient inData = SmtpClient.connect(listeners.relayPort())) {
             client.reply();
             assertThat(client.command("EHLO client.test")).startsWith("250");
             assertThat(mailFrom(client, "")).startsWith("250");
@@ -108,12 +110,21 @@ class DiskMinimumIT {
                 .isEqualTo("452 4.3.1 Insufficient system storage; try again later");
             assertThat(mailFrom(client, " SIZE=1000")).startsWith("250");
 
+            // a session whose DATA began while there was room, and ends after the disk filled
+            inData.reply();
+            inData.command("EHLO client.test");
+            assertThat(inData.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(inData.command("RCPT TO:<bob@example.net>")).startsWith("250");
+            assertThat(inData.command("DATA")).startsWith("354");
+            inData.write("From: alice@example.com\r\nTo: bob@example.net\r\nSubject: data ended after the disk filled\r\n");
             try {
                 fill(FILLER, room + MARGIN);
 
                 assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> mailFrom(client, ""), r -> !r.startsWith("250")))
                     .isEqualTo("452 4.3.1 Insufficient system storage; try again later");
                 assertThat(diskSpace.health().getStatus()).isEqualTo(Status.DOWN);
+                inData.write("\r\nthe body\r\n");
+                assertThat(inData.command(".")).as("not queued").isEqualTo("452 4.3.1 Insufficient system storage; try again later");
 
                 Files.writeString(PICKUP.resolve("waiting.eml"), "From: app@example.com\r\nTo: bob@example.net\r\n"
                     + "Subject: pickup while the disk is full\r\n\r\nbody\r\n", StandardCharsets.US_ASCII);
@@ -143,6 +154,7 @@ class DiskMinimumIT {
         awaitCaptured("Subject: pickup while the disk is full");
         awaitCaptured("Subject: jms while the disk is full");
         assertThat(PICKUP.resolve("waiting.eml")).doesNotExist();
+        assertThat(captured("data ended after the disk filled")).isEmpty();
         assertThat(new BrokerQueues(embeddedBroker).ready("mail.submit.invalid")).isEmpty();
         assertThat(intakeQueue().getMessageCount()).isZero();
         assertThat(diskSpace.health().getStatus()).isEqualTo(Status.UP);
