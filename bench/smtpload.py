@@ -138,11 +138,13 @@ class Load:
                 code, text = await reply(reader)
                 if code != 250:
                     self.fail(f"MAIL {text}")
+                    self.note(seq, time.monotonic(), "refused", text)
                     continue
                 writer.write(f"RCPT TO:<{a.recipient}>\r\n".encode("ascii"))
                 code, text = await reply(reader)
                 if code not in (250, 251):
                     self.fail(f"RCPT {text}")
+                    self.note(seq, time.monotonic(), "refused", text)
                     writer.write(b"RSET\r\n")
                     await reply(reader)
                     continue
@@ -150,6 +152,7 @@ class Load:
                 code, text = await reply(reader)
                 if code != 354:
                     self.fail(f"DATA {text}")
+                    self.note(seq, time.monotonic(), "refused", text)
                     continue
                 writer.write(head)
                 if a.trickle > 0:
