@@ -123,8 +123,9 @@ class Relay:
 
 
 class Gateway(Relay):
-    """target/mail-gateway.jar, run from the repository folder (routes/, artemis-config/), smart host
-    mode to the sink, configured by environment variables only."""
+    """target/mail-gateway.jar started by bin/mail-gateway (the launcher's default JVM options) from the
+    repository folder (routes/, artemis-config/), smart host mode to the sink, configured by environment
+    variables only."""
 
     name = "gateway"
 
@@ -174,8 +175,12 @@ class Gateway(Relay):
             log.write(f"\n===== start {time.strftime('%H:%M:%S')} port {self.port}\n".encode())
             log.flush()
             t0 = time.monotonic()
-            self.proc = subprocess.Popen(["java", *self.java_opts, "-jar", os.path.join(REPO, "target", "mail-gateway.jar")],
-                                         cwd=REPO, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            # as the README runs it: the launcher with its default JVM options (it execs java, so the pid is
+            # the JVM's); java_opts come after the defaults and win
+            env = self.environment()
+            env["MAIL_GATEWAY_JAVA_OPTS"] = " ".join(self.java_opts)
+            self.proc = subprocess.Popen([os.path.join(REPO, "bin", "mail-gateway")],
+                                         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL)
         self.pid = self.proc.pid
         with open(self.pidfile, "w") as f:

@@ -23,8 +23,9 @@
 # package (postfix, smtp-sink), java 17, python3 >= 3.8, and target/mail-gateway.jar (built here with
 # `mvn -o -q package -DskipTests` when missing, or always with BUILD=1).
 # Knobs: QUICK=1, BENCH_REPS=3, BENCH_SCALE=1.0 (multiplies message counts), BENCH_ONLY="1KBx10,5MBx10",
-# BENCH_EXTRAS=0 (skip JMS/pickup), BENCH_STARTS=3 (measured gateway starts), BENCH_JAVA_OPTS="-Xmx256m"
-# (options for the gateway's JVM; none by default: `java -jar`, as the README runs it). Any GATEWAY_* variable you export reaches the gateway
+# BENCH_EXTRAS=0 (skip JMS/pickup), BENCH_STARTS=3 (measured gateway starts), BENCH_JAVA_OPTS="-Xmx512m"
+# (more options for the gateway's JVM, after the defaults of bin/mail-gateway, which starts it as the README
+# does). Any GATEWAY_* variable you export reaches the gateway
 # (e.g. GATEWAY_DELIVERY_CONCURRENCY=20), except the ones the harness sets (ports, data folder, smart host).
 # Output: the table on stdout; bench/results/<time>/results.json (every run) and table.md; logs of the
 # last run in bench/work/ (gateway.log, postfix/maillog, sink.log).

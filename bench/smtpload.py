@@ -86,6 +86,14 @@ class Load:
         if self.ledger:
             self.ledger.write(f"{self.run}.{seq}@bench.invalid\t{t:.6f}\t{outcome}\t{text}\n")
 
+    def refused(self, seq, command, code, text):
+        """A refusal before the message was sent: ledger line; True when the session must end. A 421 means
+        the server closes the connection (RFC 5321 §3.8: e.g. it is shutting down), so nothing more is sent
+        on it; sending the next message there would only meet a closed socket."""
+        self.fail(f"{command} {text}")
+        self.note(seq, time.monotonic(), "refused", text)
+        return code == 421
+
     def fail(self, what):
         self.failed += 1
         if len(self.failures) < 20:
@@ -137,22 +145,22 @@ class Load:
                 writer.write(f"MAIL FROM:<{a.sender}>\r\n".encode("ascii"))
                 code, text = await reply(reader)
                 if code != 250:
-                    self.fail(f"MAIL {text}")
-                    self.note(seq, time.monotonic(), "refused", text)
+                    if self.refused(seq, "MAIL", code, text):
+                        return
                     continue
                 writer.write(f"RCPT TO:<{a.recipient}>\r\n".encode("ascii"))
                 code, text = await reply(reader)
                 if code not in (250, 251):
-                    self.fail(f"RCPT {text}")
-                    self.note(seq, time.monotonic(), "refused", text)
+                    if self.refused(seq, "RCPT", code, text):
+                        return
                     writer.write(b"RSET\r\n")
                     await reply(reader)
                     continue
                 writer.write(b"DATA\r\n")
                 code, text = await reply(reader)
                 if code != 354:
-                    self.fail(f"DATA {text}")
-                    self.note(seq, time.monotonic(), "refused", text)
+                    if self.refused(seq, "DATA", code, text):
+                        return
                     continue
                 writer.write(head)
                 if a.trickle > 0:

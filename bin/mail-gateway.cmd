@@ -9,7 +9,7 @@ rem
 rem Settings: application.yml, config\application.yml next to bin\, GATEWAY_* environment variables and
 rem --gateway.name=value arguments, as on any other system (see README).
 rem Java: %JAVA_HOME%\bin\java.exe when JAVA_HOME is set, else java.exe from PATH; 17 or later.
-rem More JVM options, e.g. memory: set MAIL_GATEWAY_JAVA_OPTS=-Xmx512m
+rem JVM options: the defaults below, then MAIL_GATEWAY_JAVA_OPTS (a later option wins, e.g. -Xmx512m).
 
 setlocal
 
@@ -29,7 +29,10 @@ set "JAR=%APP_HOME%\mail-gateway.jar"
 if not exist "%JAR%" set "JAR=%APP_HOME%\target\mail-gateway.jar"
 if not exist "%JAR%" goto no_jar
 
-"%JAVA_EXE%" %MAIL_GATEWAY_JAVA_OPTS% -jar "%JAR%" %*
+rem The same defaults as bin/mail-gateway, bin/mail-gateway-service.xml and the pom; why: see bin/mail-gateway.
+set "DEFAULT_JAVA_OPTS=-Xmx256m -XX:+UseSerialGC"
+
+"%JAVA_EXE%" %DEFAULT_JAVA_OPTS% %MAIL_GATEWAY_JAVA_OPTS% -jar "%JAR%" %*
 set "EXIT_CODE=%ERRORLEVEL%"
 popd
 exit /b %EXIT_CODE%

@@ -2,6 +2,7 @@ package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.console.EmbeddedBrokerQueues;
+import io.mailgateway.queue.MailBodies;
 import io.mailgateway.queue.QueueNames;
 import jakarta.jms.ConnectionFactory;
 import java.lang.management.ManagementFactory;
@@ -189,7 +190,7 @@ public class BrokerConfiguration {
                                                InternalBrokerCredentials internal) {
         ActiveMQConnectionFactory inVm = new ActiveMQConnectionFactory(
             "vm://0?callTimeout=" + properties.getBroker().getSendTimeout().toMillis()
-                + "&blockOnDurableSend=true");
+                + "&blockOnDurableSend=true&minLargeMessageSize=" + MailBodies.MIN_LARGE_MESSAGE_SIZE);
         inVm.setUser(internal.user());
         inVm.setPassword(internal.password());
         CachingConnectionFactory cached = new CachingConnectionFactory(inVm);

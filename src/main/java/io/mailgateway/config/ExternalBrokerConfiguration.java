@@ -2,6 +2,7 @@ package io.mailgateway.config;
 
 import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.console.ExternalBrokerQueues;
+import io.mailgateway.queue.MailBodies;
 import io.mailgateway.queue.QueueNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,7 @@ public class ExternalBrokerConfiguration {
         }
         factory.setBlockOnDurableSend(true);
         factory.setCallTimeout(broker.getSendTimeout().toMillis());
+        factory.setMinLargeMessageSize(MailBodies.MIN_LARGE_MESSAGE_SIZE);
         return factory;
     }
 

@@ -126,6 +126,13 @@ public class GatewayProperties {
         /** The whole DATA phase must end within this, however slowly the bytes trickle in. */
         @NotNull
         private Duration dataTimeout = Duration.ofMinutes(10);
+        /**
+         * At a stop, how long sessions in a mail transaction may take to finish it before they get 421. The
+         * stop timeout of the service manager (docker stop_grace_period, WinSW stoptimeout, systemd
+         * TimeoutStopSec) must be longer.
+         */
+        @NotNull
+        private Duration shutdownGrace = Duration.ofSeconds(20);
         /** Refused or unknown commands in one session before 421 and disconnect (Postfix: smtpd_hard_error_limit). */
         @Min(1) @Max(1000)
         private int maxErrors = 10;
@@ -165,8 +172,15 @@ public class GatewayProperties {
         public void setMaxErrors(int maxErrors) { this.maxErrors = maxErrors; }
         public List<String> getAcceptedDomains() { return acceptedDomains; }
         public void setAcceptedDomains(List<String> acceptedDomains) { this.acceptedDomains = acceptedDomains; }
+        public Duration getShutdownGrace() { return shutdownGrace; }
+        public void setShutdownGrace(Duration shutdownGrace) { this.shutdownGrace = shutdownGrace; }
         public Tls getTls() { return tls; }
         public Auth getAuth() { return auth; }
+
+        @AssertTrue(message = "gateway.smtp.shutdown-grace must be between 0s and 10m")
+        public boolean isShutdownGraceInRange() {
+            return shutdownGrace == null || (!shutdownGrace.isNegative() && shutdownGrace.compareTo(Duration.ofMinutes(10)) <= 0);
+        }
     }
 
     /**

@@ -5,9 +5,9 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The body Camel Mail's producer hands to our {@link EnvelopeMailSender}: a {@link MimeMessage} (which the
@@ -23,7 +23,26 @@ public final class QueuedMimeMessage extends MimeMessage {
     public QueuedMimeMessage(Session session, QueuedMail mail) throws MessagingException {
         super(session);
         this.mail = mail;
-        this.headers = new InternetHeaders(new ByteArrayInputStream(mail.content().head()));
+        this.headers = headerSection(mail.content().head());
+    }
+
+    /**
+     * The header section as {@link InternetHeaders}, built line by line rather than with
+     * {@code new InternetHeaders(InputStream)}: that constructor looks its line reader up through
+     * {@code ServiceLoader} on every call (jakarta.mail 2.1's {@code StreamProvider.provider()}), a scan of
+     * the class path that took a third of the delivery threads' CPU with 100 KB mails. Bytes become chars
+     * one to one (ISO-8859-1), as that reader does without mail.mime.allowutf8; folded lines are joined by
+     * {@link InternetHeaders#addHeaderLine}.
+     */
+    static InternetHeaders headerSection(byte[] head) {
+        InternetHeaders headers = new InternetHeaders();
+        for (String line : new String(head, StandardCharsets.ISO_8859_1).split("\r\n|\r|\n")) {
+            if (line.isEmpty()) {
+                break; // the empty line that ends the header section
+            }
+            headers.addHeaderLine(line);
+        }
+        return headers;
     }
 
     public QueuedMail mail() {

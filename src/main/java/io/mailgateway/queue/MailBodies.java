@@ -16,18 +16,30 @@ import java.util.Map;
 /**
  * How a mail's bytes go into a broker message and come out of one without being held in the heap: small
  * mails as a byte array, large ones streamed. Artemis stores a message over its min-large-message-size
- * (100 KiB) as a "large message", a file of its own next to the journal, and its JMS client can send one
+ * ({@link #MIN_LARGE_MESSAGE_SIZE} here) as a "large message", a file of its own next to the journal, and its JMS
+ * client can send one
  * from an {@link InputStream} ({@value #INPUT_STREAM}) and receive one into an {@link OutputStream}
  * ({@value #SAVE_STREAM}, which waits until the last byte is written), 100 KiB at a time.
  */
 public final class MailBodies {
 
     /**
-     * Above this a mail is streamed: Artemis's default min-large-message-size, from which on it keeps the
-     * body in a file anyway. (A stream makes Artemis store even a tiny body as a large message, a file per
-     * mail, which is why small mails keep the byte array.)
+     * Above this a mail is streamed; up to it, it is a byte array and a record in the journal. The same as
+     * the intake's in-memory limit ({@link io.mailgateway.mail.MailSpool#DEFAULT_MEMORY_LIMIT}): a mail the
+     * intake held in memory anyway goes as one array. Not Artemis's default of 100 KiB: a large message is a
+     * file created, synced and deleted per mail, and with that threshold a 100 KB mail (a scanned page, a PDF
+     * report) was delivered at a third of Postfix's rate (README, Performance); in the journal, concurrent
+     * mails share one sync.
      */
-    public static final long STREAM_ABOVE = 100 * 1024;
+    public static final long STREAM_ABOVE = 256 * 1024;
+
+    /**
+     * The connection factories' minLargeMessageSize: a message whose encoded size (body plus the queued
+     * mail's properties) reaches this is made a large message by the client. Above {@link #STREAM_ABOVE}
+     * by room for the properties, so a byte-array mail stays a journal record; below the journal's
+     * buffer (journal-buffer-size, 490 KiB by default for NIO), which must hold a whole record.
+     */
+    public static final int MIN_LARGE_MESSAGE_SIZE = 320 * 1024;
 
     /** Artemis JMS: on a message to send, the stream its body is read from (and closed) during the send. */
     static final String INPUT_STREAM = "JMS_AMQ_InputStream";

@@ -119,6 +119,10 @@ final class IntakeMessageHandler implements MessageHandler {
         } catch (CommandChannelGuard.DataDeadlineException e) {
             log.info("[smtpd] DATA not finished within the data timeout, closing client={}", clientAddress().getHostAddress());
             throw SmtpReply.DATA_TIMEOUT.dropConnection();
+        } catch (CommandChannelGuard.StoppedDuringDataException e) {
+            // the stop already wrote this 421 and closed the socket; nothing is queued, the client retries
+            log.info("[smtpd] DATA cut by the stop after its grace period, not queued client={}", clientAddress().getHostAddress());
+            throw SmtpReply.SHUTTING_DOWN.dropConnection();
         }
         if (tooBig) {
             throw rejected(SmtpReply.MESSAGE_TOO_BIG, "DATA of " + size + " bytes");

@@ -17,11 +17,13 @@ import io.mailgateway.smtp.commands.MailFromCommand;
 import io.mailgateway.smtp.commands.RcptToCommand;
 import io.mailgateway.smtp.commands.StartTlsCommand;
 import io.mailgateway.smtp.tls.ListenerTls;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -36,6 +38,11 @@ import org.subethamail.smtp.server.SMTPServer;
  * The three SMTP listeners (relay, submission, smtps), each on its own port and each can be disabled.
  * They open only once everything behind them (broker, routes) is running, so the first 250 is already
  * durable, and they close first at shutdown, so no session is accepted into a stopping queue.
+ *
+ * <p>The stop is orderly (SIGTERM, a service stop): the ports close at once, then {@link LiveSessions}
+ * gives the sessions in a mail transaction {@code gateway.smtp.shutdown-grace} to finish while the broker
+ * and the routes still run (they stop in later phases, only once {@link #stop()} has returned; a
+ * synchronous stop is not cut short by Spring's per-phase timeout, which bounds only asynchronous ones).
  *
  * <p>subethasmtp parses the protocol; the gateway's own commands (package {@code commands}) stand in
  * front of its MAIL, RCPT, DATA, STARTTLS and replace its EHLO and AUTH, and every connection's bytes go
@@ -56,6 +63,8 @@ public class SmtpListeners implements SmartLifecycle {
     private final AuthFailureThrottle throttle;
     private final ClientGate gate;
     private final Map<String, SMTPServer> servers = new LinkedHashMap<>();
+    private final Map<String, GuardedServerSocket> ports = new ConcurrentHashMap<>();
+    private LiveSessions sessions;
     private ListenerTls tls;
 
     public SmtpListeners(GatewayProperties properties, OutboundQueue queue, MailSpool spool, StorageGuard storage,
@@ -83,6 +92,7 @@ public class SmtpListeners implements SmartLifecycle {
             return;
         }
         GatewayProperties.Smtp smtp = properties.getSmtp();
+        sessions = new LiveSessions(gate);
         tls = ListenerTls.load(smtp.getTls(), properties.getDataDir(), hostname);
         log.info("[smtpd] TLS certificate from {}, SHA-256 fingerprint {}", tls.source(), tls.fingerprintSha256());
         if (users.isEmpty() && (smtp.getSubmission().isEnabled() || smtp.getSmtps().isEnabled())) {
@@ -117,6 +127,7 @@ public class SmtpListeners implements SmartLifecycle {
             throw new IllegalStateException("gateway.smtp.bind-address: cannot resolve '" + smtp.getBindAddress() + "'", e);
         }
         ListenerTls listenerTls = tls;
+        LiveSessions live = sessions;
         SMTPServer server = SMTPServer.port(port)
             .bindAddress(bind)
             .hostName(hostname)
@@ -127,9 +138,13 @@ public class SmtpListeners implements SmartLifecycle {
             .connectionTimeoutMs((int) smtp.getIdleTimeout().toMillis())
             // our own Received header carries the queue id; subethasmtp's would come second
             .insertReceivedHeaders(false)
-            .sessionHandler(gate)
-            .serverSocketFactory(() -> new GuardedServerSocket(maxErrors,
-                profile.implicitTls() ? listenerTls::wrapServerSide : null))
+            .sessionHandler(live)
+            .serverSocketFactory(() -> {
+                GuardedServerSocket socket = new GuardedServerSocket(maxErrors,
+                    profile.implicitTls() ? listenerTls::wrapServerSide : null);
+                ports.put(profile.name(), socket);
+                return socket;
+            })
             .enableTLS(profile.offersStartTls())
             .startTlsSocketFactory(socket -> GuardedServerSocket.startTls(socket, listenerTls::wrapServerSide, maxErrors))
             .messageHandlerFactory(context ->
@@ -174,13 +189,39 @@ public class SmtpListeners implements SmartLifecycle {
         return server == null ? -1 : server.getPortAllocated();
     }
 
+    /**
+     * Closes the ports, ends the sessions in order (see {@link LiveSessions}) and stops the listeners'
+     * threads. Blocks for up to the grace period (plus {@link LiveSessions#AFTER_GRACE}), on purpose: the
+     * phases after this one stop the routes and the broker that the finishing sessions still queue into.
+     */
     @Override
-    public synchronized void stop() {
-        servers.forEach((name, server) -> {
-            server.stop();
+    public void stop() {
+        Map<String, SMTPServer> open;
+        LiveSessions live;
+        synchronized (this) {
+            open = new LinkedHashMap<>(servers);
+            live = sessions;
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        open.keySet().forEach(name -> {
+            try {
+                ports.get(name).stopAccepting();
+            } catch (IOException e) {
+                log.warn("[smtpd] {} listener: closing its port failed: {}", name, e.toString());
+            }
+        });
+        log.info("[smtpd] listeners closed to new connections");
+        live.stop(properties.getSmtp().getShutdownGrace());
+        open.forEach((name, server) -> {
+            server.stop(); // closes whatever session is left and waits for the session threads
             log.info("[smtpd] {} listener closed", name);
         });
-        servers.clear();
+        synchronized (this) {
+            servers.clear();
+            ports.clear();
+        }
     }
 
     @Override

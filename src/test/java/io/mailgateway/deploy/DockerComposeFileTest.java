@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,42 @@ class DockerComposeFileTest {
         assertThat(dockerfile).contains("COPY target/mail-gateway.jar", "COPY routes/", "COPY artemis-config/")
             .doesNotContainPattern("(?m)^RUN .*(mvn|gradle|curl|wget)");
         assertThat(dockerfile).containsPattern("(?m)^USER mailgw$");
+    }
+
+    @Test
+    void everyGatewayGetsMoreTimeToStopThanItsSmtpGracePeriod() throws IOException {
+        Duration needed = ShippedDefaults.shutdownGrace().plus(ShippedDefaults.AFTER_SMTP_GRACE);
+        List<String> gateways = new ArrayList<>();
+        for (Map.Entry<String, Object> service : map(compose().get("services")).entrySet()) {
+            Map<String, Object> settings = map(service.getValue());
+            if (settings.containsKey("build")) {
+                gateways.add(service.getKey());
+                Object period = settings.get("stop_grace_period");
+                assertThat(period).as(service.getKey() + ": stop_grace_period (docker's default is 10s)").isNotNull();
+                assertThat(composeDuration(period.toString())).as(service.getKey() + " stop_grace_period")
+                    .isGreaterThanOrEqualTo(needed);
+            }
+        }
+        assertThat(gateways).contains("gateway");
+    }
+
+    /** Compose durations: {@code 1m30s}, {@code 60s}, {@code 500ms}. */
+    private static Duration composeDuration(String value) {
+        var part = Pattern.compile("(\\d+)(ms|h|m|s)").matcher(value);
+        Duration total = Duration.ZERO;
+        int matched = 0;
+        while (part.find()) {
+            long n = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            matched += part.group().length();
+        }
+        assertThat(matched).as("a compose duration: " + value).isEqualTo(value.length());
+        return total;
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -44,6 +45,28 @@ class WindowsServiceFilesTest {
             assertThat(((Element) onFailure.item(i)).getAttribute("action")).isEqualTo("restart");
         }
         assertThat(text(service, "stoptimeout")).isNotBlank();
+    }
+
+    @Test
+    void winSwWaitsLongerThanTheSmtpGracePeriodBeforeKillingTheGateway() throws Exception {
+        Element service = parse(SERVICE).getDocumentElement();
+
+        assertThat(winSwDuration(text(service, "stoptimeout")))
+            .isGreaterThanOrEqualTo(ShippedDefaults.shutdownGrace().plus(ShippedDefaults.AFTER_SMTP_GRACE));
+    }
+
+    /** WinSW 2 durations: a number and a unit, {@code 15 sec}, {@code 1 min}, {@code 500 ms}. */
+    private static Duration winSwDuration(String value) {
+        Matcher m = Pattern.compile("(\\d+)\\s*(ms|sec|min|hour|day)s?").matcher(value.trim());
+        assertThat(m.matches()).as("a WinSW duration: " + value).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "sec" -> Duration.ofSeconds(n);
+            case "min" -> Duration.ofMinutes(n);
+            case "hour" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.mailgateway.mail.MailContent;
 import io.mailgateway.mail.MailEnvelope;
 import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
+import io.mailgateway.queue.MailBodies;
 import io.mailgateway.queue.OutboundQueue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class LargeMailQueueIT {
 
     private static final Path DATA = TestDataDirs.fresh("large-queue");
+    private static final Path LARGE_MESSAGES = DATA.resolve("broker").resolve("large-messages");
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
@@ -68,10 +71,12 @@ class LargeMailQueueIT {
         queue.enqueue(mail, "pickup:large.eml:1"); // as after a crash before the file was moved
 
         assertThat(console.getReadyCount()).isEqualTo(1);
+        assertThat(count(LARGE_MESSAGES)).as("a file of its own in large-messages/").isEqualTo(1);
 
         camel.getRouteController().startRoute("deliver");
         Path outbox = DATA.resolve("outbox");
-        Path captured = await().atMost(Duration.ofSeconds(30)).until(() -> emlIn(outbox), f -> f != null);
+        Path captured = await().atMost(Duration.ofSeconds(30))
+            .until(() -> emlContaining(outbox, "<large-queue@tool.example>"), f -> f != null);
         byte[] expected = ("X-Envelope-From: <tool@example.com>\r\nX-Envelope-To: <ops@example.net>\r\n" + text)
             .getBytes(StandardCharsets.US_ASCII);
         assertThat(Files.readAllBytes(captured)).isEqualTo(expected);
@@ -79,16 +84,61 @@ class LargeMailQueueIT {
         assertThat(console.getReadyCount()).isZero();
     }
 
-    private static Path emlIn(Path folder) throws IOException {
+    @Test
+    void aMailAtTheStreamingThresholdWithManyRecipientsStaysAJournalRecordAndArrivesByteExact() throws Exception {
+        camel.getRouteController().stopRoute("deliver");
+        byte[] bytes;
+        try {
+            String head = "From: <tool@example.com>\r\nTo: <ops@example.net>\r\nMessage-ID: <threshold@tool.example>\r\n"
+                + "Subject: exactly at the threshold\r\n\r\n";
+            StringBuilder text = new StringBuilder(head);
+            while (text.length() < MailBodies.STREAM_ABOVE) {
+                text.append("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n");
+            }
+            text.setLength((int) MailBodies.STREAM_ABOVE - 2);
+            text.append("\r\n");
+            // 100 recipients: the queued mail's properties grow by some KB; the message must still fit one
+            // journal record (minLargeMessageSize leaves room above STREAM_ABOVE)
+            List<String> recipients = IntStream.range(0, 100)
+                .mapToObj(i -> "recipient-number-" + i + "@a-rather-long-domain-name.example.net").toList();
+            bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+            assertThat(bytes).hasSize((int) MailBodies.STREAM_ABOVE);
+            QueuedMail mail = QueuedMail.received(QueueIds.next(), new MailEnvelope("tool@example.com", recipients),
+                MailContent.of(bytes), new QueuedMail.Trace("smtp", Instant.now(), "smtp:127.0.0.1", null));
+
+            queue.enqueue(mail, null);
+
+            assertThat(console.getReadyCount()).isEqualTo(1);
+            assertThat(count(LARGE_MESSAGES)).as("no large-message file: a record in the journal").isZero();
+        } finally {
+            camel.getRouteController().startRoute("deliver");
+        }
+        Path captured = await().atMost(Duration.ofSeconds(30))
+            .until(() -> emlContaining(DATA.resolve("outbox"), "<threshold@tool.example>"), f -> f != null);
+        byte[] eml = Files.readAllBytes(captured);
+        assertThat(new String(eml, StandardCharsets.US_ASCII))
+            .contains("<recipient-number-99@a-rather-long-domain-name.example.net>");
+        assertThat(eml).endsWith(bytes);
+    }
+
+    private static Path emlContaining(Path folder, String messageId) throws IOException {
         if (!Files.isDirectory(folder)) {
             return null;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".eml")).findFirst().orElse(null);
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".eml")).toList()) {
+                if (Files.readString(file, StandardCharsets.ISO_8859_1).contains(messageId)) {
+                    return file;
+                }
+            }
         }
+        return null;
     }
 
     private static long count(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
         try (Stream<Path> files = Files.list(folder)) {
             return files.count();
         }

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * password is configured, a password generated at the first start. The generated password is printed once in
  * the log and only its PBKDF2 hash is kept, in {@code ${data-dir}/console/password.hash}; deleting that file
  * makes the next start generate and print a new one. A configured password is hashed in memory at start, so
- * neither form keeps the password itself around.
+ * neither form keeps the password itself around; that hash is computed on a thread of its own, because on a
+ * small machine PBKDF2 takes a good part of a second the start (and the first SMTP greeting) need not wait
+ * for. A login that comes sooner waits for it.
  *
  * <p>A PBKDF2 check costs a noticeable slice of CPU by design, and it would be paid on every request that
  * brings HTTP Basic: Hawtio runs the JAAS login for each such Jolokia request (scripts keep no session) and
@@ -45,7 +48,7 @@ public final class ConsoleCredentials {
     private static final String MAC = "HmacSHA256";
 
     private final String username;
-    private final String passwordHash;
+    private final CompletableFuture<String> passwordHash;
     private final BiPredicate<char[], String> slowCheck;
     private final SecretKeySpec rememberKey;
     /** HMAC of the name and password that last passed the slow check, or null. */
@@ -57,6 +60,11 @@ public final class ConsoleCredentials {
 
     /** @param slowCheck the PBKDF2 check; tests count its calls */
     ConsoleCredentials(String username, String passwordHash, BiPredicate<char[], String> slowCheck) {
+        this(username, CompletableFuture.completedFuture(passwordHash), slowCheck);
+    }
+
+    private ConsoleCredentials(String username, CompletableFuture<String> passwordHash,
+                               BiPredicate<char[], String> slowCheck) {
         this.username = username;
         this.passwordHash = passwordHash;
         this.slowCheck = slowCheck;
@@ -69,11 +77,14 @@ public final class ConsoleCredentials {
     public static ConsoleCredentials load(GatewayProperties.Console settings, Path dataDir) throws IOException {
         if (settings.passwordConfigured()) {
             char[] password = settings.getPassword().toCharArray();
-            try {
-                return new ConsoleCredentials(settings.getUsername(), PasswordHasher.hash(password));
-            } finally {
-                Arrays.fill(password, '\0');
-            }
+            CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return PasswordHasher.hash(password);
+                } finally {
+                    Arrays.fill(password, '\0');
+                }
+            }, ConsoleCredentials::hashingThread);
+            return new ConsoleCredentials(settings.getUsername(), hash, PasswordHasher::verify);
         }
         Path hashFile = dataDir.resolve("console").resolve(HASH_FILE);
         if (Files.isRegularFile(hashFile)) {
@@ -113,7 +124,7 @@ public final class ConsoleCredentials {
         boolean nameMatches = MessageDigest.isEqual(
             user.getBytes(StandardCharsets.UTF_8), username.getBytes(StandardCharsets.UTF_8));
         // always pay for the hash, so a wrong name is not told apart by timing
-        boolean passwordMatches = slowCheck.test(password, passwordHash);
+        boolean passwordMatches = slowCheck.test(password, passwordHash.join());
         if (nameMatches && passwordMatches) {
             lastPassed = login;
             return true;
@@ -141,6 +152,12 @@ public final class ConsoleCredentials {
                 Arrays.fill(encoded.array(), (byte) 0);
             }
         }
+    }
+
+    private static void hashingThread(Runnable hashing) {
+        Thread thread = new Thread(hashing, "console-password-hash");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     public String username() {

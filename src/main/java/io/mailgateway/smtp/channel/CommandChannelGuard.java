@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * reader's behalf) and replaces a line that breaks the rules by a marker command the listener answers;
  * in DATA mode it hands out bytes only up to the real end of data ({@code CRLF.CRLF}), so the command
  * after it is checked again; after STARTTLS it drops everything the client sent ahead of the handshake
- * (RFC 3207 §4.2, the CVE-2011-0411 class) and steps aside for the TLS layer.
+ * (RFC 3207 §4.2, the CVE-2011-0411 class) and steps aside for the TLS layer. It also tells the
+ * connection's {@link SessionActivity} when the session waits for the client, so an orderly stop knows
+ * which sessions it may close, and has a session answer 421 when the listener stops.
  *
  * <p>Not thread-safe: one guard per connection, used by that connection's session thread.
  */
@@ -26,12 +28,14 @@ public final class CommandChannelGuard extends InputStream {
     public static final String BAD_LINE_ENDING = "XBADLINE";
     public static final String TOO_MANY_ERRORS = "XERRLIMIT";
     public static final String IDLE_TIMEOUT = "XIDLE";
+    public static final String SHUTTING_DOWN = "XSHUTDOWN";
 
     private enum Mode { COMMAND, DATA, TRANSPARENT }
 
     private final InputStream in;
     private final ReplyObserver replies;
     private final int maxErrors;
+    private final SessionActivity activity;
     private final byte[] raw = new byte[16 * 1024];
     private final byte[] one = new byte[1];
     private int rawPos;
@@ -48,9 +52,19 @@ public final class CommandChannelGuard extends InputStream {
      * @param maxErrors error replies after which the next command is replaced by {@link #TOO_MANY_ERRORS}
      */
     public CommandChannelGuard(InputStream in, ReplyObserver replies, int maxErrors) {
+        this(in, replies, maxErrors, new SessionActivity());
+    }
+
+    /** @param activity the connection's activity; after STARTTLS the same one, as the session goes on */
+    public CommandChannelGuard(InputStream in, ReplyObserver replies, int maxErrors, SessionActivity activity) {
         this.in = in;
         this.replies = replies;
         this.maxErrors = maxErrors;
+        this.activity = activity;
+    }
+
+    public SessionActivity activity() {
+        return activity;
     }
 
     /** The next bytes are message data, up to and including CRLF.CRLF; it must end before the deadline. */
@@ -104,6 +118,22 @@ public final class CommandChannelGuard extends InputStream {
         if (replies.errors() >= maxErrors) {
             return marker(TOO_MANY_ERRORS);
         }
+        if (activity.awaitCommand()) {
+            return marker(SHUTTING_DOWN);
+        }
+        byte[] next;
+        try {
+            next = readLine();
+        } catch (IOException e) {
+            if (activity.isClaimed()) {
+                return null; // the stop answered 421 and closed the socket under our feet: the end
+            }
+            throw e;
+        }
+        return activity.commandArrived() ? next : null;
+    }
+
+    private byte[] readLine() throws IOException {
         byte[] collected = new byte[MAX_COMMAND_LINE];
         int length = 0;
         int total = 0;
@@ -152,7 +182,17 @@ public final class CommandChannelGuard extends InputStream {
         if (System.nanoTime() - dataDeadline > 0) {
             throw new DataDeadlineException();
         }
-        if (rawPos == rawLimit && !fill()) {
+        activity.receivingData();
+        boolean more;
+        try {
+            more = rawPos < rawLimit || fill();
+        } catch (IOException e) {
+            throw activity.isClaimed() ? new StoppedDuringDataException() : e;
+        }
+        if (!more) {
+            if (activity.isClaimed()) {
+                throw new StoppedDuringDataException();
+            }
             return -1;
         }
         int n = 0;
@@ -161,6 +201,10 @@ public final class CommandChannelGuard extends InputStream {
             buffer[offset + n++] = b;
             if (advanceTerminator(b)) {
                 mode = Mode.COMMAND;
+                if (!activity.dataComplete()) {
+                    // the stop's 421 went out first: the client was told the message is not taken
+                    throw new StoppedDuringDataException();
+                }
                 break;
             }
         }
@@ -208,6 +252,16 @@ public final class CommandChannelGuard extends InputStream {
     @Override
     public void close() throws IOException {
         in.close();
+    }
+
+    /**
+     * The listener's stop ended the session in the middle of DATA, after its grace period: the client got
+     * 421 and the message must not be queued.
+     */
+    public static final class StoppedDuringDataException extends IOException {
+        public StoppedDuringDataException() {
+            super("the listener stopped while message data was still arriving");
+        }
     }
 
     /** The DATA phase outlived {@code gateway.smtp.data-timeout}. */

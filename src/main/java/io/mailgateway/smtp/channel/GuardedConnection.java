@@ -7,4 +7,7 @@ public interface GuardedConnection {
 
     /** Counts the error replies sent on this connection. */
     ReplyObserver replies();
+
+    /** What the session is doing, for an orderly stop; the same before and after STARTTLS. */
+    SessionActivity activity();
 }

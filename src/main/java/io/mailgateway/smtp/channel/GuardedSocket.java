@@ -9,6 +9,7 @@ import java.net.Socket;
 final class GuardedSocket extends Socket implements GuardedConnection {
 
     private final int maxErrors;
+    private final SessionActivity activity = new SessionActivity();
     private CommandChannelGuard guard;
     private ReplyObserver replies;
 
@@ -19,7 +20,7 @@ final class GuardedSocket extends Socket implements GuardedConnection {
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (guard == null) {
-            guard = new CommandChannelGuard(super.getInputStream(), replies(), maxErrors);
+            guard = new CommandChannelGuard(super.getInputStream(), replies(), maxErrors, activity);
         }
         return guard;
     }
@@ -36,6 +37,11 @@ final class GuardedSocket extends Socket implements GuardedConnection {
         } catch (IOException e) {
             throw new IllegalStateException("socket closed", e);
         }
+    }
+
+    @Override
+    public SessionActivity activity() {
+        return activity;
     }
 
     @Override

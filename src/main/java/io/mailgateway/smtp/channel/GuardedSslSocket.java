@@ -25,16 +25,17 @@ final class GuardedSslSocket extends SSLSocket implements GuardedConnection {
     private final CommandChannelGuard guard;
     private final ReplyObserver replies;
 
-    GuardedSslSocket(SSLSocket tls, int maxErrors, int errorsSoFar) throws IOException {
+    GuardedSslSocket(SSLSocket tls, int maxErrors, int errorsSoFar, SessionActivity activity) throws IOException {
         this.tls = tls;
         this.replies = new ReplyObserver(tls.getOutputStream(), errorsSoFar);
-        this.guard = new CommandChannelGuard(tls.getInputStream(), replies, maxErrors);
+        this.guard = new CommandChannelGuard(tls.getInputStream(), replies, maxErrors, activity);
     }
 
     @Override public InputStream getInputStream() { return guard; }
     @Override public OutputStream getOutputStream() { return replies; }
     @Override public CommandChannelGuard guard() { return guard; }
     @Override public ReplyObserver replies() { return replies; }
+    @Override public SessionActivity activity() { return guard.activity(); }
 
     // --- everything else is the real TLS socket's ---
     @Override public String[] getSupportedCipherSuites() { return tls.getSupportedCipherSuites(); }

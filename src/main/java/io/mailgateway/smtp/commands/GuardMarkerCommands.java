@@ -48,6 +48,13 @@ public final class GuardMarkerCommands {
                     throw SmtpReply.IDLE_TIMEOUT.dropConnection();
                 }
             },
+            new BaseCommand(CommandChannelGuard.SHUTTING_DOWN, "internal") {
+                @Override
+                public void execute(String line, Session session) throws DropConnectionException {
+                    log.info("[smtpd] listener stopping, closing session client={}", client(session));
+                    throw SmtpReply.SHUTTING_DOWN.dropConnection();
+                }
+            },
             new BaseCommand("BDAT", "CHUNKING is not offered") {
                 @Override
                 public void execute(String line, Session session) throws IOException {

@@ -15,6 +15,9 @@ public enum SmtpReply {
     TOO_MANY_CONNECTIONS(421, "4.7.0 Too many connections; try again later"),
     TOO_MANY_CONNECTIONS_FROM_CLIENT(421, "4.7.0 Too many connections from your address; try again later"),
 
+    // orderly stop (LiveSessions): RFC 5321 §3.8, 421 in reply to any command, or unasked before closing
+    SHUTTING_DOWN(421, "4.3.2 Service shutting down; closing connection"),
+
     // the command channel (GuardMarkerCommands)
     LINE_TOO_LONG(500, "5.5.2 Line too long (at most 512 octets)"),
     BAD_LINE(421, "4.5.2 Bare CR or LF, or NUL, in a command line; closing connection"),

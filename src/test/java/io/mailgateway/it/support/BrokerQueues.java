@@ -38,6 +38,11 @@ public final class BrokerQueues {
         return queue(queue).getScheduledMessages().stream().map(r -> properties(r.getMessage())).toList();
     }
 
+    /** How many messages {@code queue} holds: ready, scheduled and in delivery. */
+    public long count(String queue) {
+        return queue(queue).getMessageCount();
+    }
+
     /** The first dead letter to exactly {@code recipient}, or null if there is none (yet). */
     public Map<String, Object> deadTo(String recipient) {
         return firstTo(ready(QueueNames.DEAD), recipient);

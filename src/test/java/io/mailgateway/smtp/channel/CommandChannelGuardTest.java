@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,109 @@ class CommandChannelGuardTest {
         assertThat(observer.errors()).isEqualTo(2);
         CommandChannelGuard guard = new CommandChannelGuard(stream("NOOP\r\n"), observer, 2);
         assertThat(readChunk(guard)).isEqualTo("XERRLIMIT\r\n");
+    }
+
+    @Test
+    void whenTheStopBeginsASessionBetweenTransactionsGetsTheShuttingDownMarkerInsteadOfItsNextLine() throws IOException {
+        SessionActivity activity = new SessionActivity();
+        CommandChannelGuard guard = new CommandChannelGuard(stream("MAIL FROM:<x@y>\r\n"), replies, 10, activity);
+        activity.claimIfIdle(); // busy with the previous command at that moment: not claimed, only told
+
+        assertThat(readChunk(guard)).isEqualTo("XSHUTDOWN\r\n");
+    }
+
+    @Test
+    void duringTheGraceASessionInATransactionReadsItsCommandsAsUsual() throws IOException {
+        SessionActivity activity = new SessionActivity();
+        activity.watchTransaction(() -> true);
+        CommandChannelGuard guard = new CommandChannelGuard(stream("DATA\r\n"), replies, 10, activity);
+        activity.claimIfIdle();
+
+        assertThat(readChunk(guard)).isEqualTo("DATA\r\n");
+    }
+
+    @Test
+    void aCommandLineArrivingAsTheStopClaimsTheSessionIsNotExecuted() throws IOException {
+        SessionActivity activity = new SessionActivity();
+        InputStream client = claimingOnFirstRead(stream("MAIL FROM:<x@y>\r\n"), activity::claimIfIdle);
+        CommandChannelGuard guard = new CommandChannelGuard(client, replies, 10, activity);
+
+        assertThat(guard.read(new byte[100], 0, 100)).isEqualTo(-1);
+    }
+
+    @Test
+    void theSocketClosedByTheStopEndsTheCommandStreamQuietly() throws IOException {
+        SessionActivity activity = new SessionActivity();
+        InputStream closed = claimingOnFirstRead(failing(), activity::claimIfIdle);
+        CommandChannelGuard guard = new CommandChannelGuard(closed, replies, 10, activity);
+
+        assertThat(guard.read(new byte[100], 0, 100)).isEqualTo(-1);
+    }
+
+    @Test
+    void aSocketErrorWithoutAStopStillFails() {
+        CommandChannelGuard guard = new CommandChannelGuard(failing(), replies, 10, new SessionActivity());
+
+        assertThatThrownBy(() -> guard.read(new byte[100], 0, 100)).isInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void theEndOfDataArrivingAfterTheGraceIsOverDoesNotCompleteTheMessage() {
+        SessionActivity activity = new SessionActivity();
+        InputStream client = claimingOnFirstRead(stream("last line\r\n.\r\n"), activity::claimNow);
+        CommandChannelGuard guard = new CommandChannelGuard(client, replies, 10, activity);
+        guard.expectData(System.nanoTime() + 10_000_000_000L);
+
+        assertThatThrownBy(() -> readAll(guard, 100))
+            .isInstanceOf(CommandChannelGuard.StoppedDuringDataException.class);
+    }
+
+    @Test
+    void theSocketClosedByTheStopInTheMiddleOfDataFailsTheMessage() {
+        SessionActivity activity = new SessionActivity();
+        InputStream closed = claimingOnFirstRead(failing(), activity::claimNow);
+        CommandChannelGuard guard = new CommandChannelGuard(closed, replies, 10, activity);
+        guard.expectData(System.nanoTime() + 10_000_000_000L);
+
+        assertThatThrownBy(() -> guard.read(new byte[100], 0, 100))
+            .isInstanceOf(CommandChannelGuard.StoppedDuringDataException.class);
+    }
+
+    /** The client's bytes, with the stop stepping in just as the guard starts waiting for them. */
+    private static InputStream claimingOnFirstRead(InputStream client, Runnable claim) {
+        return new InputStream() {
+            private boolean claimed;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (!claimed) {
+                    claimed = true;
+                    claim.run();
+                }
+                return client.read(buffer, offset, length);
+            }
+        };
+    }
+
+    /** A socket closed under the reader's feet. */
+    private static InputStream failing() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new SocketException("Socket closed");
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                throw new SocketException("Socket closed");
+            }
+        };
     }
 
     private CommandChannelGuard guard(String input) {
