@@ -15,20 +15,28 @@
 #   sigterm_during_data   SIGTERM while slow clients are in DATA; they finish or are refused, none
 #                         acknowledged and lost
 #   slow_smarthost        a slow smart host (route for one domain) does not starve deliveries elsewhere
-# Not here: free disk below a minimum (needs a small file system to fill: a loop mount or tmpfs, i.e.
-# privileges this harness does not assume).
+#   disk_full             data folder on a small tmpfs filled below gateway.disk.min-free: 452 4.3.1, no
+#                         hang, nothing acknowledged lost, intake resumes when space returns. Mounting
+#                         needs root: without it the script prints SKIP and exits 2 (counted as skipped)
 set -uo pipefail
 cd "$(dirname "$0")"
 [ -f ../../target/mail-gateway.jar ] || { echo "build first: mvn -o -q package -DskipTests" >&2; exit 2; }
-all=(kill9_under_load smarthost_outage drop_after_data sigterm_during_data slow_smarthost)
+all=(kill9_under_load smarthost_outage drop_after_data sigterm_during_data slow_smarthost disk_full)
 if [ $# -gt 0 ]; then
   one=$1; shift
   exec python3 "$one.py" "$@"
 fi
 failed=()
+skipped=()
 for f in "${all[@]}"; do
   echo "=== $f"
-  python3 "$f.py" || failed+=("$f")
+  python3 "$f.py"
+  case $? in
+    0) ;;
+    2) skipped+=("$f") ;;
+    *) failed+=("$f") ;;
+  esac
 done
 echo
-if [ ${#failed[@]} -eq 0 ]; then echo "all ${#all[@]} fault scripts passed"; else echo "FAILED: ${failed[*]}"; exit 1; fi
+[ ${#skipped[@]} -eq 0 ] || echo "skipped (see their SKIP line): ${skipped[*]}"
+if [ ${#failed[@]} -eq 0 ]; then echo "all $(( ${#all[@]} - ${#skipped[@]} )) fault scripts run passed"; else echo "FAILED: ${failed[*]}"; exit 1; fi

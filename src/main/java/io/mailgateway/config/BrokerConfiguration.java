@@ -71,13 +71,20 @@ public class BrokerConfiguration {
 
         // The broker's folders always live in the data folder, whatever broker.xml says, so that one
         // setting (gateway.data-dir) decides where mail is kept.
-        Path brokerDir = properties.getDataDir().resolve("broker").toAbsolutePath().normalize();
+        Path brokerDir = brokerDir(properties.getDataDir());
         configuration.setBrokerInstance(brokerDir.toFile());
         configuration.setJournalDirectory(brokerDir.resolve("journal").toString());
         configuration.setBindingsDirectory(brokerDir.resolve("bindings").toString());
         configuration.setPagingDirectory(brokerDir.resolve("paging").toString());
         configuration.setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString());
         configuration.setNodeManagerLockDirectory(brokerDir.toString());
+        // The broker's own disk limit blocks producers: an SMTP session would hang in DATA until the send
+        // times out. The gateway refuses new mail itself at gateway.disk.min-free (452 4.3.1, StorageGuard),
+        // so the broker's limit, whatever broker.xml says, sits below that one: it only stops what was already
+        // accepted when the minimum was crossed, and only if that still fills the disk. A percentage
+        // (max-disk-usage) would not do: on a large disk 95% used still leaves gigabytes, far above the minimum.
+        configuration.setMaxDiskUsage(-1);
+        configuration.setMinDiskFree(brokerMinDiskFree(properties.getDisk().getMinFree().toBytes()));
 
         List<String> problems = BrokerSafetyCheck.beforeStart(configuration.isPersistenceEnabled(),
             configuration.isJournalSyncTransactional(), configuration.isJournalSyncNonTransactional(),
@@ -128,6 +135,16 @@ public class BrokerConfiguration {
             }
         }
         return broker;
+    }
+
+    /** Where the embedded broker keeps its journal, large messages and paging files. */
+    public static Path brokerDir(Path dataDir) {
+        return dataDir.resolve("broker").toAbsolutePath().normalize();
+    }
+
+    /** The broker's hard stop: half of gateway.disk.min-free, so that the gateway's own refusal comes first. */
+    public static long brokerMinDiskFree(long gatewayMinFreeBytes) {
+        return gatewayMinFreeBytes / 2;
     }
 
     /** The JMS acceptor's bound port (differs from gateway.jms.port when that is 0), or -1. */

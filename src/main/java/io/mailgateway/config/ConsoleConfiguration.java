@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * What operators use: the mailgateway:type=MailQueue MBean, queue-depth metrics, and the health
- * indicators behind /actuator/health (broker, smart host; free disk in the data folder is Spring Boot's
- * diskSpace indicator pointed at gateway.data-dir in application.yml).
+ * indicators behind /actuator/health (broker, smart host; free disk in the data folder is
+ * {@link DiskConfiguration}'s).
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleConfiguration {

@@ -62,6 +62,9 @@ public class GatewayProperties {
     @Valid
     private final Doctor doctor = new Doctor();
 
+    @Valid
+    private final Disk disk = new Disk();
+
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public String getHostname() { return hostname; }
@@ -73,6 +76,19 @@ public class GatewayProperties {
     public Jms getJms() { return jms; }
     public Console getConsole() { return console; }
     public Doctor getDoctor() { return doctor; }
+    public Disk getDisk() { return disk; }
+
+    /**
+     * A mail accepted when free space is just above the minimum still has to be spooled and then written to
+     * the broker: the minimum must hold at least those two copies of the largest mail the listeners accept.
+     */
+    @AssertTrue(message = "gateway.disk.min-free must be at least twice gateway.smtp.max-message-size (a mail accepted"
+        + " just above the minimum is written twice, to the spool and to the broker)")
+    public boolean isMinFreeRoomyEnough() {
+        DataSize minFree = disk.getMinFree();
+        DataSize maxMessage = smtp.getMaxMessageSize();
+        return minFree == null || maxMessage == null || minFree.toBytes() >= 2 * maxMessage.toBytes();
+    }
 
     /** The pickup folders: {@code gateway.pickup.dir} (default {@code ${data-dir}/pickup}) and any more-dirs. */
     public List<Path> pickupDirs() {
@@ -860,5 +876,23 @@ public class GatewayProperties {
 
         public boolean isAtStart() { return atStart; }
         public void setAtStart(boolean atStart) { this.atStart = atStart; }
+    }
+
+    /**
+     * Free space on the file system of the data folder (journal, large messages, spool), like Postfix's
+     * queue_minfree: below {@code min-free} new mail is refused with 452 4.3.1 and the pickup and JMS intakes
+     * pause, until space returns. Delivery goes on (it frees space).
+     */
+    public static class Disk {
+        @NotNull
+        private DataSize minFree = DataSize.ofMegabytes(500);
+
+        @AssertTrue(message = "gateway.disk.min-free must be positive (e.g. 500MB)")
+        public boolean isMinFreePositive() {
+            return minFree == null || minFree.toBytes() > 0;
+        }
+
+        public DataSize getMinFree() { return minFree; }
+        public void setMinFree(DataSize minFree) { this.minFree = minFree; }
     }
 }

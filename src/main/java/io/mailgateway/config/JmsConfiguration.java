@@ -3,16 +3,18 @@ package io.mailgateway.config;
 import io.mailgateway.console.BrokerQueues;
 import io.mailgateway.envelope.EnvelopeComposer;
 import io.mailgateway.envelope.EnvelopeReader;
+import io.mailgateway.jms.DiskSpacePause;
 import io.mailgateway.jms.JmsIntake;
 import io.mailgateway.jms.JmsSubmissionReader;
 import io.mailgateway.queue.OutboundQueue;
 import io.mailgateway.queue.QueueNames;
+import io.mailgateway.queue.StorageGuard;
 import java.time.Clock;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The JMS intake's beans; routes/jms-intake.yaml refers to {@code jmsIntake}. */
+/** The JMS intake's beans; routes/jms-intake.yaml refers to {@code jmsIntake} and {@code jmsIntakeDiskPause}. */
 @Configuration(proxyBeanMethods = false)
 public class JmsConfiguration {
 
@@ -29,5 +31,11 @@ public class JmsConfiguration {
         // mail.outbound never holds the mail twice.
         return new JmsIntake(reader, queue, producer, jms.invalidQueue(), hostname.name(),
             duplicateId -> broker.duplicateKnown(QueueNames.OUTBOUND, duplicateId), clock);
+    }
+
+    /** The jms-intake route's policy: its consumer is suspended while free disk is below gateway.disk.min-free. */
+    @Bean(destroyMethod = "close")
+    DiskSpacePause jmsIntakeDiskPause(GatewayProperties properties, StorageGuard storage) {
+        return new DiskSpacePause(storage, "messages stay in " + properties.getJms().getQueue());
     }
 }

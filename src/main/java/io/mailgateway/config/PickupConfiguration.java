@@ -10,6 +10,7 @@ import io.mailgateway.pickup.PickupIntake;
 import io.mailgateway.pickup.ReportRules;
 import io.mailgateway.queue.OutboundQueue;
 import io.mailgateway.queue.QueueNames;
+import io.mailgateway.queue.StorageGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,12 +59,13 @@ public class PickupConfiguration {
     @Bean
     PickupIntake pickupIntake(GatewayProperties properties, ReportRules rules, OutboundQueue queue,
                               GatewayHostname hostname, EnvelopeReader envelopeReader,
-                              EnvelopeComposer envelopeComposer, MailSpool spool, BrokerQueues broker, Clock clock) {
+                              EnvelopeComposer envelopeComposer, MailSpool spool, BrokerQueues broker,
+                              StorageGuard storage, Clock clock) {
         // with an external broker the duplicate-id cache cannot be read, so this always says "new" and the
         // broker drops the second copy itself (JmsConfiguration)
         return new PickupIntake(properties.getPickup(), rules, queue, hostname.name(), envelopeReader,
             envelopeComposer, new EmlReader(), spool,
-            duplicateId -> broker.duplicateKnown(QueueNames.OUTBOUND, duplicateId), clock);
+            duplicateId -> broker.duplicateKnown(QueueNames.OUTBOUND, duplicateId), storage, clock);
     }
 
     @Bean

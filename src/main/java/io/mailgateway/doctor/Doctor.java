@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -20,9 +19,6 @@ public final class Doctor {
 
     /** The longest any single network step may take in doctor (DNS, connect, each SMTP reply). */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-
-    /** artemis-config/broker.xml's max-disk-usage, for when no broker.xml is in use or readable. */
-    static final int DEFAULT_MAX_DISK_USAGE = 95;
 
     /**
      * @param timeout    per network step; null: the configured connect-timeout, at most 10 s
@@ -58,8 +54,7 @@ public final class Doctor {
         results.add(configuration.result());
         results.add(LocalChecks.installation(environment, properties));
         results.add(LocalChecks.dataFolder(properties.getDataDir()));
-        FileConfiguration broker = configuration.broker();
-        results.add(LocalChecks.disk(properties.getDataDir(), broker == null ? DEFAULT_MAX_DISK_USAGE : broker.getMaxDiskUsage()));
+        results.add(LocalChecks.disk(properties.getDataDir(), properties.getDisk().getMinFree().toBytes()));
         LocalChecks.Journal journal = LocalChecks.journal(properties.getDataDir(),
             () -> LocalChecks.gatewayAnswers(properties));
         results.add(journal.result());
@@ -92,14 +87,11 @@ public final class Doctor {
     /**
      * The short version logged at start: data folder, disk and the smart host path (no other ports, no
      * journal lock: the gateway holds it, and probing it from inside would release it on Linux).
-     *
-     * @param maxDiskUsage the running broker's max-disk-usage (percent)
      */
-    public static List<CheckResult> atStart(GatewayProperties properties, String ehloName, int maxDiskUsage,
-                                            Clock clock) {
+    public static List<CheckResult> atStart(GatewayProperties properties, String ehloName, Clock clock) {
         List<CheckResult> results = new ArrayList<>();
         results.add(LocalChecks.dataFolder(properties.getDataDir()));
-        results.add(LocalChecks.disk(properties.getDataDir(), maxDiskUsage));
+        results.add(LocalChecks.disk(properties.getDataDir(), properties.getDisk().getMinFree().toBytes()));
         if (properties.getDelivery().effectiveMode() == DeliveryMode.SMARTHOST) {
             Duration timeout = Options.defaults().timeoutFor(properties);
             results.addAll(new SmartHostChecks(properties.getDelivery().getSmarthost(), ehloName, timeout, List.of(), clock).run());

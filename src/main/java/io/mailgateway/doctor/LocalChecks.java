@@ -47,9 +47,7 @@ import org.springframework.core.io.DefaultResourceLoader;
  */
 final class LocalChecks {
 
-    /** Below this much free space the health endpoint reports DOWN (application.yml, diskspace threshold). */
-    static final long FAIL_FREE_BYTES = 100L * 1024 * 1024;
-    /** Below this much free space: WARN, there is little room for a backlog. */
+    /** Below this much free space (or twice gateway.disk.min-free, if more): WARN, little room for a backlog. */
     static final long WARN_FREE_BYTES = 1024L * 1024 * 1024;
     /** Artemis' lock file of the primary broker: held (file lock) by a running broker on this data folder. */
     static final String BROKER_LOCK_FILE = "serverlock.1";
@@ -235,8 +233,8 @@ final class LocalChecks {
             + Settings.named("gateway.data-dir") + ".";
     }
 
-    /** @param maxDiskUsagePercent broker.xml's max-disk-usage: above it the broker stops accepting mail */
-    static CheckResult disk(Path dataDir, int maxDiskUsagePercent) {
+    /** @param minFreeBytes gateway.disk.min-free: below it the gateway refuses new mail and health reports DOWN */
+    static CheckResult disk(Path dataDir, long minFreeBytes) {
         String id = "disk";
         String title = "free disk";
         Path dir = existingAncestor(dataDir.toAbsolutePath().normalize());
@@ -252,13 +250,14 @@ final class LocalChecks {
                 + store + " for " + dir;
             String fix = "Free space on that disk or move " + Settings.named("gateway.data-dir") + " to a larger one"
                 + " (stop the gateway and move the whole folder: it holds queued mail).";
-            if (usable < FAIL_FREE_BYTES || (maxDiskUsagePercent > 0 && usedPercent >= maxDiskUsagePercent)) {
-                return CheckResult.fail(id, title, detail + ": the broker refuses new mail above "
-                    + maxDiskUsagePercent + "% used, and health reports DOWN below " + size(FAIL_FREE_BYTES) + " free", fix);
+            String minimum = Settings.named("gateway.disk.min-free") + " (" + size(minFreeBytes) + ")";
+            if (usable < minFreeBytes) {
+                return CheckResult.fail(id, title, detail + ": below " + minimum + ", so new mail is refused with"
+                    + " 452 4.3.1 and health reports DOWN until space returns", fix);
             }
-            if (usable < WARN_FREE_BYTES || (maxDiskUsagePercent > 0 && usedPercent >= maxDiskUsagePercent - 5)) {
-                return CheckResult.warn(id, title, detail + ": little room for a backlog (the broker stops accepting mail"
-                    + " at " + maxDiskUsagePercent + "% used)", fix);
+            if (usable < Math.max(WARN_FREE_BYTES, 2 * minFreeBytes)) {
+                return CheckResult.warn(id, title, detail + ": little room for a backlog (new mail is refused below "
+                    + minimum + ")", fix);
             }
             return CheckResult.ok(id, title, detail);
         } catch (IOException | SecurityException e) {

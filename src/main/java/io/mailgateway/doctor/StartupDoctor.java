@@ -4,10 +4,8 @@ import io.mailgateway.config.GatewayHostname;
 import io.mailgateway.config.GatewayProperties;
 import java.time.Clock;
 import java.util.List;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -25,14 +23,10 @@ public class StartupDoctor {
 
     private final GatewayProperties properties;
     private final GatewayHostname hostname;
-    private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
 
-    /** @param embeddedBroker absent with an external broker (gateway.broker.url) */
-    public StartupDoctor(GatewayProperties properties, GatewayHostname hostname,
-                         ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
+    public StartupDoctor(GatewayProperties properties, GatewayHostname hostname) {
         this.properties = properties;
         this.hostname = hostname;
-        this.embeddedBroker = embeddedBroker;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -47,11 +41,7 @@ public class StartupDoctor {
 
     void run() {
         try {
-            // the running broker's own setting: broker.xml was read once, when the broker started
-            EmbeddedActiveMQ broker = embeddedBroker.getIfAvailable();
-            int maxDiskUsage = broker == null ? Doctor.DEFAULT_MAX_DISK_USAGE
-                : broker.getActiveMQServer().getConfiguration().getMaxDiskUsage();
-            List<CheckResult> results = Doctor.atStart(properties, hostname.name(), maxDiskUsage, Clock.systemUTC());
+            List<CheckResult> results = Doctor.atStart(properties, hostname.name(), Clock.systemUTC());
             int failed = 0;
             for (CheckResult result : results) {
                 log(result);

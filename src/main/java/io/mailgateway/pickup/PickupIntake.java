@@ -14,6 +14,7 @@ import io.mailgateway.mail.RejectedMailException;
 import io.mailgateway.mail.SubmittedMail;
 import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
+import io.mailgateway.queue.StorageGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>the mail is queued, then the file moves to processed/ (never the other way round);</li>
  * <li>a file that can never be a mail moves to failed/ with {@code NAME.reason.txt};</li>
- * <li>when the queue is unavailable the file stays where it is and is tried again at the next scan.</li>
+ * <li>when the queue is unavailable the file stays where it is and is tried again at the next scan;</li>
+ * <li>so does every file while free disk is below {@code gateway.disk.min-free}: it is not read, not moved,
+ * and is mailed once space returns.</li>
  * </ul>
  * A crash between queueing and moving makes the next scan read the file again; its duplicate id (name, size,
  * modification time and content hash, or the envelope's idempotency key) is then already known, so the file
@@ -71,7 +75,10 @@ public final class PickupIntake {
     private final MailSpool spool;
     private final PickupDisposition disposition;
     private final Predicate<String> alreadyQueued;
+    private final StorageGuard storage;
     private final Clock clock;
+    /** Set while files are left for lack of disk space, so that a pause is logged once, not once per file and scan. */
+    private final AtomicBoolean pausedForDisk = new AtomicBoolean();
 
     /**
      * @param alreadyQueued whether a duplicate id is known to mail.outbound's duplicate detection: a file
@@ -81,7 +88,7 @@ public final class PickupIntake {
      */
     public PickupIntake(GatewayProperties.Pickup config, ReportRules rules, OutboundQueue queue, String hostname,
                         EnvelopeReader envelopeReader, EnvelopeComposer envelopeComposer, EmlReader emlReader,
-                        MailSpool spool, Predicate<String> alreadyQueued, Clock clock) {
+                        MailSpool spool, Predicate<String> alreadyQueued, StorageGuard storage, Clock clock) {
         this.config = config;
         this.rules = rules;
         this.queue = queue;
@@ -92,6 +99,7 @@ public final class PickupIntake {
         this.spool = spool;
         this.disposition = new PickupDisposition(config.getAfterSuccess());
         this.alreadyQueued = alreadyQueued;
+        this.storage = storage;
         this.clock = clock;
     }
 
@@ -104,6 +112,17 @@ public final class PickupIntake {
 
     void handle(Path root, Path file) {
         Path relative = root.relativize(file);
+        if (!storage.intakeAllowed()) {
+            // not failed/: the file is fine, the disk is not; the next scan after space returns mails it
+            if (pausedForDisk.compareAndSet(false, true)) {
+                log.warn("[pickup] free disk below gateway.disk.min-free: files stay in the pickup folder until space"
+                    + " returns (first one: file={})", relative);
+            }
+            return;
+        }
+        if (pausedForDisk.compareAndSet(true, false)) {
+            log.info("[pickup] free disk back above gateway.disk.min-free: taking files again");
+        }
         Instant now = clock.instant();
         LocalDateTime localNow = LocalDateTime.ofInstant(now, ZoneId.systemDefault());
         List<Path> companions = List.of();

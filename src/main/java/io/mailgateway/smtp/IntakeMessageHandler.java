@@ -8,6 +8,7 @@ import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.EnqueueException;
 import io.mailgateway.queue.OutboundQueue;
+import io.mailgateway.queue.StorageGuard;
 import io.mailgateway.smtp.RecipientPolicy.Decision;
 import io.mailgateway.smtp.channel.CommandChannelGuard;
 import io.mailgateway.smtp.commands.SmtpReply;
@@ -29,7 +30,8 @@ import org.subethamail.smtp.RejectException;
 /**
  * One mail transaction (MAIL, RCPT..., DATA) of one SMTP session. It keeps the envelope exactly as given,
  * applies the relay policy per recipient, and answers 250 to DATA only after the mail is persisted in the
- * broker; any failure to persist is a 451 and nothing is queued. DATA goes to the spool (memory for a small
+ * broker; any failure to persist is a 451 and nothing is queued, and free disk that fell below the minimum
+ * while DATA was sent is a 452 4.3.1 (nothing queued either). DATA goes to the spool (memory for a small
  * mail, a spool file for a large one) and from there, streamed, into the broker: a large mail is never
  * whole in the heap.
  */
@@ -41,6 +43,7 @@ final class IntakeMessageHandler implements MessageHandler {
     private final RelayPolicies relayPolicies;
     private final OutboundQueue queue;
     private final MailSpool spool;
+    private final StorageGuard storage;
     private final IntakeStamp stamp;
     private final long maxMessageBytes;
     private final Clock clock;
@@ -49,11 +52,12 @@ final class IntakeMessageHandler implements MessageHandler {
     private final List<String> recipients = new ArrayList<>();
 
     IntakeMessageHandler(MessageContext context, RelayPolicies relayPolicies, OutboundQueue queue, MailSpool spool,
-                         String hostname, long maxMessageBytes, Clock clock) {
+                         StorageGuard storage, String hostname, long maxMessageBytes, Clock clock) {
         this.context = context;
         this.relayPolicies = relayPolicies;
         this.queue = queue;
         this.spool = spool;
+        this.storage = storage;
         this.stamp = new IntakeStamp(hostname);
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
@@ -128,6 +132,10 @@ final class IntakeMessageHandler implements MessageHandler {
         }
         if (checked.sawNul()) {
             throw rejected(SmtpReply.NUL_IN_MESSAGE, "DATA");
+        }
+        if (!storage.intakeAllowed()) {
+            // MAIL was accepted while there was room; the disk filled while the client sent DATA
+            throw rejected(SmtpReply.INSUFFICIENT_STORAGE, "DATA of " + size + " bytes");
         }
         String id = QueueIds.next();
         Instant now = clock.instant();

@@ -4,6 +4,7 @@ import io.mailgateway.config.GatewayHostname;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.mail.MailSpool;
 import io.mailgateway.queue.OutboundQueue;
+import io.mailgateway.queue.StorageGuard;
 import io.mailgateway.smtp.auth.AuthFailureThrottle;
 import io.mailgateway.smtp.auth.SmtpUsers;
 import io.mailgateway.smtp.channel.GuardedServerSocket;
@@ -55,6 +56,7 @@ public class SmtpListeners implements SmartLifecycle {
     private final GatewayProperties properties;
     private final OutboundQueue queue;
     private final MailSpool spool;
+    private final StorageGuard storage;
     private final String hostname;
     private final RelayPolicies relayPolicies;
     private final SmtpUsers users;
@@ -65,11 +67,13 @@ public class SmtpListeners implements SmartLifecycle {
     private LiveSessions sessions;
     private ListenerTls tls;
 
-    public SmtpListeners(GatewayProperties properties, OutboundQueue queue, MailSpool spool, GatewayHostname hostname) {
+    public SmtpListeners(GatewayProperties properties, OutboundQueue queue, MailSpool spool, StorageGuard storage,
+                         GatewayHostname hostname) {
         GatewayProperties.Smtp smtp = properties.getSmtp();
         this.properties = properties;
         this.queue = queue;
         this.spool = spool;
+        this.storage = storage;
         this.hostname = hostname.name();
         this.relayPolicies = new RelayPolicies(TrustedNetworks.parse(smtp.getTrustedNetworks()), smtp.getAcceptedDomains());
         this.users = SmtpUsers.load(properties.usersFile());
@@ -144,7 +148,7 @@ public class SmtpListeners implements SmartLifecycle {
             .enableTLS(profile.offersStartTls())
             .startTlsSocketFactory(socket -> GuardedServerSocket.startTls(socket, listenerTls::wrapServerSide, maxErrors))
             .messageHandlerFactory(context ->
-                new IntakeMessageHandler(context, relayPolicies, queue, spool, hostname, maxBytes, Clock.systemUTC()))
+                new IntakeMessageHandler(context, relayPolicies, queue, spool, storage, hostname, maxBytes, Clock.systemUTC()))
             .build();
 
         CommandHandler commands = server.getCommandHandler();
@@ -155,7 +159,7 @@ public class SmtpListeners implements SmartLifecycle {
         commands.addCommand(new EhloCommand(profile, maxBytes));
         commands.addCommand(new StartTlsCommand(profile, startTls));
         commands.addCommand(new AuthCommand(users, throttle));
-        commands.addCommand(new MailFromCommand(profile, maxBytes, users, mail));
+        commands.addCommand(new MailFromCommand(profile, maxBytes, users, storage, mail));
         commands.addCommand(new RcptToCommand(smtp.getMaxRecipients(), rcpt));
         commands.addCommand(new DataCommand(smtp.getDataTimeout(), data));
         GuardMarkerCommands.all().forEach(commands::addCommand);

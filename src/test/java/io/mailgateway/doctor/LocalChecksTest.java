@@ -52,6 +52,30 @@ class LocalChecksTest {
     }
 
     @Test
+    void freeDiskBelowTheConfiguredMinimumFailsAndSaysNewMailIsRefused() throws IOException {
+        Files.createDirectories(dir);
+        long free = Files.getFileStore(dir).getUsableSpace();
+
+        CheckResult below = LocalChecks.disk(dir, free + 1024L * 1024 * 1024);
+        CheckResult above = LocalChecks.disk(dir, 1);
+
+        assertThat(below.status()).isEqualTo(Status.FAIL);
+        assertThat(below.detail()).contains("below gateway.disk.min-free (GATEWAY_DISK_MIN_FREE)").contains("452 4.3.1");
+        assertThat(above.status()).isNotEqualTo(Status.FAIL);
+    }
+
+    @Test
+    void freeDiskBelowTwiceTheMinimumIsAWarning() throws IOException {
+        Files.createDirectories(dir);
+        long free = Files.getFileStore(dir).getUsableSpace();
+
+        CheckResult result = LocalChecks.disk(dir, free * 2 / 3);
+
+        assertThat(result.status()).isEqualTo(Status.WARN);
+        assertThat(result.detail()).contains("little room for a backlog");
+    }
+
+    @Test
     void theJournalLockIsSeenAsHeldWhileSomeoneHoldsIt() throws IOException {
         Path lockFile = Files.createDirectories(dir).resolve(LocalChecks.BROKER_LOCK_FILE);
         Files.createFile(lockFile);

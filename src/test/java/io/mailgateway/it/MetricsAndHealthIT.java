@@ -54,7 +54,10 @@ class MetricsAndHealthIT {
             .contains("mailgateway_accepted_total{intake=\"smtp\"} 1.0")
             .contains("mailgateway_queue_mails{state=\"dead\"} 0.0")
             .contains("mailgateway_queue_mails{state=\"deferred\"} 0.0")
-            .contains("mailgateway_delivery_latency_seconds_count 1");
+            .contains("mailgateway_delivery_latency_seconds_count 1")
+            .contains("mailgateway_intake_paused 0.0")
+            .contains("mailgateway_disk_min_free_bytes 5.24288E8")
+            .containsPattern("mailgateway_disk_free_bytes [0-9.]+E[0-9]+");
     }
 
     @Test
@@ -65,6 +68,7 @@ class MetricsAndHealthIT {
         assertThat(health).contains("\"status\":\"UP\"")
             .contains("\"broker\":{\"status\":\"UP\"")
             .contains("\"diskSpace\":{\"status\":\"UP\"")
+            .contains("\"intake\":\"accepting\"")
             .contains("\"smartHost\":{\"status\":\"UNKNOWN\"");
     }
 

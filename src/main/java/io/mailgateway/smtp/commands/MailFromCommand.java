@@ -1,5 +1,6 @@
 package io.mailgateway.smtp.commands;
 
+import io.mailgateway.queue.StorageGuard;
 import io.mailgateway.smtp.auth.SmtpUsers;
 import java.io.IOException;
 import java.util.Locale;
@@ -14,8 +15,9 @@ import org.subethamail.smtp.server.Session;
 /**
  * MAIL FROM with the listener's demands in front of subethasmtp's command: TLS and AUTH where the port
  * requires them (530 5.7.0, RFC 6409 §4), only the parameters of extensions we advertise (555 otherwise),
- * the declared SIZE (552 5.3.4 before any data is sent) and the authenticated user's allowed senders
- * (553 5.7.1).
+ * the declared SIZE (552 5.3.4 before any data is sent), the authenticated user's allowed senders
+ * (553 5.7.1), and last, once nothing permanent is wrong, free disk (452 4.3.1 below gateway.disk.min-free,
+ * or when the declared SIZE would bring it below).
  */
 public final class MailFromCommand extends BaseCommand {
 
@@ -24,13 +26,16 @@ public final class MailFromCommand extends BaseCommand {
     private final ListenerProfile profile;
     private final long maxMessageSize;
     private final SmtpUsers users;
+    private final StorageGuard storage;
     private final Command delegate;
 
-    public MailFromCommand(ListenerProfile profile, long maxMessageSize, SmtpUsers users, Command delegate) {
+    public MailFromCommand(ListenerProfile profile, long maxMessageSize, SmtpUsers users, StorageGuard storage,
+                           Command delegate) {
         super("MAIL", "Begin a mail transaction.", "FROM:<sender> [SIZE=n] [BODY=8BITMIME] [SMTPUTF8]");
         this.profile = profile;
         this.maxMessageSize = maxMessageSize;
         this.users = users;
+        this.storage = storage;
         this.delegate = delegate;
     }
 
@@ -58,6 +63,7 @@ public final class MailFromCommand extends BaseCommand {
             refuse(session, SmtpReply.BAD_SENDER_SYNTAX);
             return;
         }
+        long declaredSize = 0;
         for (String parameter : path.parameters()) {
             String upper = parameter.toUpperCase(Locale.ROOT);
             if (upper.startsWith("SIZE=")) {
@@ -66,7 +72,8 @@ public final class MailFromCommand extends BaseCommand {
                     session.sendResponse(SmtpReply.BAD_SIZE_PARAMETER.line());
                     return;
                 }
-                if (Long.parseLong(digits) > maxMessageSize) {
+                declaredSize = Long.parseLong(digits);
+                if (declaredSize > maxMessageSize) {
                     refuse(session, SmtpReply.SIZE_EXCEEDED);
                     return;
                 }
@@ -82,6 +89,12 @@ public final class MailFromCommand extends BaseCommand {
             log.info("[smtpd] rejected MAIL FROM:<{}>: not allowed for user {} client={}",
                 path.address(), user, GuardMarkerCommands.client(session));
             session.sendResponse(SmtpReply.SENDER_NOT_OWNED.line());
+            return;
+        }
+        // after the permanent refusals: a client told 452 retries, and should not retry for days what can
+        // never be accepted
+        if (!storage.roomFor(declaredSize)) {
+            refuse(session, SmtpReply.INSUFFICIENT_STORAGE);
             return;
         }
         delegate.execute(commandString, session);

@@ -52,6 +52,9 @@ public enum SmtpReply {
     SIZE_EXCEEDED(552, "5.3.4 Message size exceeds fixed maximum message size"),
     UNKNOWN_MAIL_PARAMETER(555, "5.5.4 Unsupported MAIL FROM parameter"),
     SENDER_NOT_OWNED(553, "5.7.1 Sender address not allowed for this user"),
+    // free disk below gateway.disk.min-free, at MAIL or at the end of DATA (Postfix's wording; RFC 1870 §6.1
+    // for a declared SIZE that does not fit now)
+    INSUFFICIENT_STORAGE(452, "4.3.1 Insufficient system storage; try again later"),
 
     // RCPT
     NEED_MAIL(503, "5.5.1 Error: need MAIL command"),
