@@ -36,11 +36,19 @@ public final class QueuedMimeMessage extends MimeMessage {
      */
     static InternetHeaders headerSection(byte[] head) {
         InternetHeaders headers = new InternetHeaders();
-        for (String line : new String(head, StandardCharsets.ISO_8859_1).split("\r\n|\r|\n")) {
-            if (line.isEmpty()) {
+        // head() may hold some of the body too: stop at the empty line rather than split the whole array
+        int start = 0;
+        while (start < head.length) {
+            int end = start;
+            while (end < head.length && head[end] != '\r' && head[end] != '\n') {
+                end++;
+            }
+            if (end == start) {
                 break; // the empty line that ends the header section
             }
-            headers.addHeaderLine(line);
+            headers.addHeaderLine(new String(head, start, end - start, StandardCharsets.ISO_8859_1));
+            start = end < head.length && head[end] == '\r' && end + 1 < head.length && head[end + 1] == '\n'
+                ? end + 2 : end + 1;
         }
         return headers;
     }

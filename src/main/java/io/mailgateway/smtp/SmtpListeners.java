@@ -154,14 +154,13 @@ public class SmtpListeners implements SmartLifecycle {
         CommandHandler commands = server.getCommandHandler();
         Command mail = commands.getCommand("MAIL");
         Command rcpt = commands.getCommand("RCPT");
-        Command data = commands.getCommand("DATA");
         Command startTls = commands.getCommand("STARTTLS");
         commands.addCommand(new EhloCommand(profile, maxBytes));
         commands.addCommand(new StartTlsCommand(profile, startTls));
         commands.addCommand(new AuthCommand(users, throttle));
         commands.addCommand(new MailFromCommand(profile, maxBytes, users, storage, mail));
         commands.addCommand(new RcptToCommand(smtp.getMaxRecipients(), rcpt));
-        commands.addCommand(new DataCommand(smtp.getDataTimeout(), data));
+        commands.addCommand(new DataCommand(smtp.getDataTimeout()));
         GuardMarkerCommands.all().forEach(commands::addCommand);
         return server;
     }

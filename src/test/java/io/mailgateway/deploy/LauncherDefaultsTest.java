@@ -35,7 +35,7 @@ class LauncherDefaultsTest {
         String launcher = read("bin/mail-gateway");
 
         assertThat(launcher).startsWith("#!/bin/sh\n")
-            .contains("exec \"$JAVA\" $DEFAULT_JAVA_OPTS ${MAIL_GATEWAY_JAVA_OPTS:-} -jar \"$JAR\" \"$@\"");
+            .contains("exec \"$JAVA\" $DEFAULT_JAVA_OPTS $CDS_OPTS ${MAIL_GATEWAY_JAVA_OPTS:-} -jar \"$JAR\" \"$@\"");
         assertThat(Files.isExecutable(Path.of("bin/mail-gateway"))).as("checked out executable").isTrue();
     }
 

@@ -2,25 +2,28 @@ package io.mailgateway.smtp.commands;
 
 import io.mailgateway.smtp.channel.GuardedConnection;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.internal.server.BaseCommand;
-import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.server.Session;
 
 /**
  * DATA: checks the transaction first, then tells the connection's guard that message data follows, up
- * to CRLF.CRLF and within the DATA deadline, and lets subethasmtp's command read it.
+ * to CRLF.CRLF and within the DATA deadline, answers 354 and hands the data to the session's message
+ * handler through {@link DotTerminatedData}, which reads it a block at a time (subethasmtp's own DATA
+ * command reads it a byte at a time). The handler's answer is the reply: 250 with what it returned, or the
+ * rejection it threw.
  */
 public final class DataCommand extends BaseCommand {
 
     private final Duration dataTimeout;
-    private final Command delegate;
 
-    public DataCommand(Duration dataTimeout, Command delegate) {
+    public DataCommand(Duration dataTimeout) {
         super("DATA", "Send the message.");
         this.dataTimeout = dataTimeout;
-        this.delegate = delegate;
     }
 
     @Override
@@ -38,8 +41,18 @@ public final class DataCommand extends BaseCommand {
             return;
         }
         ((GuardedConnection) session.getSocket()).guard().expectData(System.nanoTime() + dataTimeout.toNanos());
-        delegate.execute(commandString, session);
-        // subethasmtp keeps the transaction open after a refused DATA; RFC 5321 §4.1.1.4 ends it either way
-        session.resetMailTransaction();
+        session.sendResponse(SmtpReply.START_MAIL_INPUT.line());
+        InputStream data = new DotTerminatedData(session.getRawInput());
+        try {
+            String queued = session.getMessageHandler().data(data);
+            // a handler that stopped early must not leave message lines to be read as commands
+            data.transferTo(OutputStream.nullOutputStream());
+            session.sendResponse("250 " + (queued == null ? "2.0.0 Ok" : queued));
+        } catch (RejectException e) {
+            session.sendResponse(e.getErrorResponse());
+        } finally {
+            // RFC 5321 §4.1.1.4: the transaction ends with DATA, accepted or not
+            session.resetMailTransaction();
+        }
     }
 }

@@ -67,6 +67,8 @@ public enum SmtpReply {
     // DATA
     NO_PARAMETERS(501, "5.5.4 Syntax: no parameters allowed"),
     NEED_RCPT(503, "5.5.1 Error: need RCPT command"),
+    // no enhanced code: RFC 3463 codes belong to 2xx, 4xx and 5xx replies
+    START_MAIL_INPUT(354, "End data with <CR><LF>.<CR><LF>"),
     DATA_TIMEOUT(421, "4.4.2 DATA took too long; closing connection"),
     BARE_LINE_ENDING(550, "5.5.2 Message contains a bare CR or LF; lines must end in CRLF (RFC 5321 2.3.8)"),
     NUL_IN_MESSAGE(550, "5.6.0 Message contains a NUL byte"),
