@@ -33,7 +33,8 @@ class DurabilityIT {
     void everyMessageAcknowledgedBeforeAKillIsDeliveredAfterRestart() throws Exception {
         Path data = TestDataDirs.fresh("durability");
         TestSmartHost smartHost = new TestSmartHost().start();
-        smartHost.slowDown(100);
+        // up to 10 deliveries at once (destination-concurrency default): 40 a second, slower than the sessions send
+        smartHost.slowDown(250);
         int smtpPort = GatewayProcess.freePort();
         Map<String, String> environment = GatewayProcess.environment(data);
         environment.put("GATEWAY_SMTP_RELAY_PORT", String.valueOf(smtpPort));
