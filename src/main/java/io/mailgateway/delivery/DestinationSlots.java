@@ -3,6 +3,8 @@ package io.mailgateway.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +27,14 @@ import java.util.random.RandomGenerator;
  * postponed, shown as deferred with the reason, no attempt counted, nothing refused; the thread goes on with
  * other mail, and the same mail's recipients for other next hops are delivered now.
  *
- * <p>Mail put back for one next hop comes back in rounds of {@code limit}: the first {@code limit} after
- * 1-2 s, the next {@code limit} after 2-3 s, and so on (each with up to 1 s of jitter, so that they do not
- * arrive together). However much waits, a full next hop is asked again about {@code limit} times a second,
- * each costing one thread at most {@link #WAIT}: no mail spins through the queue, and Artemis, which puts a
- * scheduled message that comes due at the head of the queue, never has more than a round of them in front
- * of the other mail. A mail that comes back to a next hop still full goes to the end of the line.
+ * <p>Mail put back for one next hop comes back in rounds, one a second, each of as many mails as the next
+ * hop finished in the last second, at least {@code limit}: the first round after 1-2 s, the next after 2-3 s,
+ * and so on (each mail with up to 1 s of jitter, so that they do not arrive together). However much waits,
+ * a full next hop is asked again about as often as it can take mail, and a slow one about {@code limit}
+ * times a second, each costing one thread at most {@link #WAIT}: no mail spins through the queue, and
+ * Artemis, which puts a scheduled message that comes due at the head of the queue, never has more than a
+ * round of them in front of the other mail. A mail that comes back to a next hop still full goes to the end
+ * of the line.
  *
  * <p>Why not another design. A JMS selector per next hop cannot skip a busy one: a mail's next hops are
  * decided per recipient by gateway.delivery.routes (one mail can have several), which no message property
@@ -40,7 +44,8 @@ import java.util.random.RandomGenerator;
  * dispatcher, as Postfix's qmgr has, would take mail out of the JMS transaction that commits only after the
  * next hop's 250. The price of putting back: mail waiting for the same next hop is not served in arrival
  * order, and after a long stall of a next hop with a large backlog the mail put back during the stall
- * returns at about {@code limit} a second even if the next hop could take more (new mail for it goes at once).
+ * returns at the pace of the stall, about {@code limit} a second, even if the next hop could take more by
+ * then (new mail for it goes at once).
  *
  * <p>In memory, shared by the delivery threads; thread-safe.
  */
@@ -48,24 +53,32 @@ public final class DestinationSlots {
 
     /** How long a delivery waits for a full next hop before its recipients are put back. */
     static final Duration WAIT = Duration.ofMillis(250);
-    /** Mail put back comes back after this many rounds of this length, plus up to {@link #JITTER}. */
+    /** Mail put back comes back after a number of rounds of this length, plus up to {@link #JITTER}. */
     static final Duration ROUND = Duration.ofSeconds(1);
     static final Duration JITTER = Duration.ofSeconds(1);
 
     private final Duration wait;
     private final Clock clock;
     private final RandomGenerator random;
-    /** By next hop, while a slot is held or mail put back is not yet due again. Guarded by this. */
+    /**
+     * By next hop, while a slot is held, mail put back is not yet due again, or a delivery finished within the
+     * last round. Guarded by this.
+     */
     private final Map<String, Destination> destinations = new HashMap<>();
 
     private static final class Destination {
         int inUse;
         /** When the mail put back is due again, earliest first. */
         final PriorityQueue<Instant> dueBack = new PriorityQueue<>();
+        /** When deliveries finished within the last round: how much the next hop takes per round now. */
+        final Deque<Instant> finished = new ArrayDeque<>();
 
-        void forgetDue(Instant now) {
+        void forget(Instant now) {
             while (!dueBack.isEmpty() && !dueBack.peek().isAfter(now)) {
                 dueBack.poll();
+            }
+            while (!finished.isEmpty() && !finished.peekFirst().plus(ROUND).isAfter(now)) {
+                finished.pollFirst();
             }
         }
     }
@@ -145,8 +158,8 @@ public final class DestinationSlots {
 
     private PutBack putBack(String destination, Destination d, int limit) {
         Instant now = clock.instant();
-        d.forgetDue(now);
-        long rounds = 1 + d.dueBack.size() / limit;
+        d.forget(now);
+        long rounds = 1 + d.dueBack.size() / Math.max(limit, d.finished.size());
         Instant notBefore = now.plus(ROUND.multipliedBy(rounds)).plusMillis(random.nextLong(JITTER.toMillis() + 1));
         d.dueBack.add(notBefore);
         return new PutBack("waiting for a free connection to " + destination + " (" + d.inUse + " of " + limit
@@ -156,10 +169,14 @@ public final class DestinationSlots {
     private synchronized void release(String destination) {
         Destination d = destinations.get(destination);
         d.inUse--;
-        d.forgetDue(clock.instant());
-        if (d.inUse == 0 && d.dueBack.isEmpty()) {
-            destinations.remove(destination);
-        }
+        Instant now = clock.instant();
+        d.finished.addLast(now);
+        // every next hop with nothing left to remember goes, not only this one: in MX delivery each domain
+        // is a next hop, and most are never seen again
+        destinations.values().removeIf(other -> {
+            other.forget(now);
+            return other.inUse == 0 && other.dueBack.isEmpty() && other.finished.isEmpty();
+        });
         notifyAll();
     }
 }

@@ -91,6 +91,29 @@ class DestinationSlotsTest {
     }
 
     @Test
+    void aNextHopThatFinishesMoreThanItsLimitInASecondGetsItsMailBackInLargerRounds() {
+        for (int i = 0; i < 4; i++) {
+            slots.deliver(FAST, 1, List.of("d" + i + "@example.net"), () -> delivered("d@example.net"));
+        }
+        Instant now = clock.instant();
+        List<Instant> back = whileHeld(FAST, 1, 1, () -> java.util.stream.IntStream.range(0, 4)
+            .mapToObj(i -> slots.deliver(FAST, 1, List.of("w" + i + "@example.net"), () -> delivered("never"))
+                .results().get(0).notBefore())
+            .toList());
+        assertThat(back).allSatisfy(t -> assertThat(t).isBetween(now.plusSeconds(1), now.plusSeconds(2)));
+
+        // a second later that pace is forgotten: back to rounds of the limit
+        clock.advance(Duration.ofSeconds(3));
+        Instant later = clock.instant();
+        List<Instant> slower = whileHeld(FAST, 1, 1, () -> java.util.stream.IntStream.range(0, 2)
+            .mapToObj(i -> slots.deliver(FAST, 1, List.of("v" + i + "@example.net"), () -> delivered("never"))
+                .results().get(0).notBefore())
+            .toList());
+        assertThat(slower.get(0)).isBetween(later.plusSeconds(1), later.plusSeconds(2));
+        assertThat(slower.get(1)).isBetween(later.plusSeconds(2), later.plusSeconds(3));
+    }
+
+    @Test
     void mailThatIsDueAgainNoLongerCountsAsWaiting() {
         whileHeld(SLOW, 1, 1, () -> {
             for (int i = 0; i < 3; i++) {
