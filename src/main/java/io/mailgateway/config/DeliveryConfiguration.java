@@ -6,7 +6,9 @@ import io.mailgateway.delivery.DeliveryCounters;
 import io.mailgateway.delivery.DeliveryOutcome;
 import io.mailgateway.delivery.DeliverySteps;
 import io.mailgateway.delivery.DeliveryTrail;
+import io.mailgateway.delivery.DestinationSlots;
 import io.mailgateway.delivery.EnvelopeMailSender;
+import io.mailgateway.delivery.IdleConnectionCloser;
 import io.mailgateway.delivery.RetrySchedule;
 import io.mailgateway.delivery.MxTransport;
 import io.mailgateway.delivery.SmartHostTransport;
@@ -19,6 +21,7 @@ import io.mailgateway.delivery.bounce.BounceComposer;
 import io.mailgateway.delivery.dkim.DkimKeys;
 import io.mailgateway.mail.MailSpool;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +36,8 @@ import org.springframework.context.annotation.Configuration;
 public class DeliveryConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConfiguration.class);
+    /** How often idle smart host connections are looked for; max-idle is 30 s by default. */
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
 
     @Bean
     Clock clock() {
@@ -44,13 +49,14 @@ public class DeliveryConfiguration {
      * its failover when it has one), and gateway.delivery.routes choosing among them per recipient domain.
      */
     @Bean
-    RoutingTransport transport(GatewayProperties properties, GatewayHostname hostname, Clock clock) throws Exception {
+    RoutingTransport transport(GatewayProperties properties, GatewayHostname hostname, Clock clock,
+                               DestinationSlots slots) throws Exception {
         GatewayProperties.Delivery delivery = properties.getDelivery();
         List<String> problems = delivery.unknownSmartHostReferences();
         if (!problems.isEmpty()) {
             throw new IllegalStateException(String.join("; ", problems));
         }
-        NextHops hops = new NextHops(properties, hostname.name(), clock);
+        NextHops hops = new NextHops(properties, hostname.name(), clock, slots);
         Transport fallback = switch (delivery.effectiveMode()) {
             case CAPTURE -> hops.capture();
             case SMARTHOST -> hops.smartHost("");
@@ -72,7 +78,23 @@ public class DeliveryConfiguration {
         }
         RoutingTransport transport = new RoutingTransport(routes, fallback, hops.created());
         log.info("[delivery] mode {}: {}", delivery.effectiveMode().name().toLowerCase(), fallback.describe());
+        log.info("[delivery] {} deliveries at once, at most {} to one next hop", delivery.getConcurrency(),
+            delivery.effectiveDestinationConcurrency());
         return transport;
+    }
+
+    /** Deliveries in progress per next hop (gateway.delivery.destination-concurrency), shared by all next hops. */
+    @Bean
+    DestinationSlots destinationSlots(Clock clock) {
+        return new DestinationSlots(clock);
+    }
+
+    /** Closes smart host connections idle for max-idle, also when no mail comes to reuse (or drop) them. */
+    @Bean
+    IdleConnectionCloser idleConnectionCloser(RoutingTransport transport) {
+        List<SmartHostTransport> smartHosts = transport.nextHops().stream()
+            .filter(SmartHostTransport.class::isInstance).map(SmartHostTransport.class::cast).toList();
+        return new IdleConnectionCloser(smartHosts, IDLE_CHECK);
     }
 
     /** Builds each next hop once, on first use, so that unused ones open nothing. */
@@ -80,16 +102,18 @@ public class DeliveryConfiguration {
         private final GatewayProperties properties;
         private final String hostname;
         private final Clock clock;
+        private final DestinationSlots slots;
         private final Map<String, SmartHostTransport> smartHosts = new LinkedHashMap<>();
         private final Map<String, Transport> withFailover = new LinkedHashMap<>();
         private final List<Transport> created = new ArrayList<>();
         private Transport capture;
         private Transport mx;
 
-        NextHops(GatewayProperties properties, String hostname, Clock clock) {
+        NextHops(GatewayProperties properties, String hostname, Clock clock, DestinationSlots slots) {
             this.properties = properties;
             this.hostname = hostname;
             this.clock = clock;
+            this.slots = slots;
         }
 
         Transport capture() {
@@ -102,7 +126,7 @@ public class DeliveryConfiguration {
         Transport mx() throws Exception {
             if (mx == null) {
                 GatewayProperties.Delivery delivery = properties.getDelivery();
-                mx = register(new MxTransport(new MxResolver(delivery.getMx()), delivery, hostname));
+                mx = register(new MxTransport(new MxResolver(delivery.getMx()), delivery, hostname, slots));
             }
             return mx;
         }
@@ -123,7 +147,7 @@ public class DeliveryConfiguration {
         private SmartHostTransport raw(String name) {
             SmartHostTransport transport = smartHosts.get(name);
             if (transport == null) {
-                transport = new SmartHostTransport(name, config(name), properties.getDelivery(), hostname, clock);
+                transport = new SmartHostTransport(name, config(name), properties.getDelivery(), hostname, clock, slots);
                 smartHosts.put(name, transport);
                 register(transport);
             }

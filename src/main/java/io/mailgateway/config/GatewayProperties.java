@@ -272,14 +272,48 @@ public class GatewayProperties {
         @Valid
         @NotNull
         private List<DkimSettings> dkim = new ArrayList<>();
-        /** Parallel deliveries; each keeps its own connection to the next hop open between messages. */
+        /**
+         * Parallel deliveries in total, like Postfix's default_process_limit (100 there: a process per
+         * delivery costs more than a thread here). Each is one consumer thread of mail.outbound.
+         */
         @Min(1) @Max(64)
-        private int concurrency = 4;
+        private int concurrency = 20;
+        /**
+         * Deliveries to one next hop at once (a smart host, or a recipient domain in MX delivery), like
+         * Postfix's default_destination_concurrency_limit: a slow next hop holds at most this many of the
+         * {@code concurrency} threads. Null: half of {@code concurrency}, rounded up.
+         */
+        private Integer destinationConcurrency;
         @NotNull
         private Duration connectTimeout = Duration.ofSeconds(30);
         /** Per reply; RFC 5321 §4.5.3.2 allows the server up to 10 minutes after the final dot. */
         @NotNull
         private Duration readTimeout = Duration.ofMinutes(5);
+
+        /** The per-next-hop limit in force: the configured one, else half of {@code concurrency}, rounded up. */
+        public int effectiveDestinationConcurrency() {
+            return destinationConcurrency != null ? destinationConcurrency : (concurrency + 1) / 2;
+        }
+
+        @AssertTrue(message = "gateway.delivery.destination-concurrency must be between 1 and gateway.delivery.concurrency"
+            + " (a next hop cannot have more deliveries at once than there are delivery threads)")
+        public boolean isDestinationConcurrencyWithinConcurrency() {
+            return destinationConcurrency == null || destinationConcurrency >= 1 && destinationConcurrency <= concurrency;
+        }
+
+        @AssertTrue(message = "gateway.delivery.smarthost.max-connections and gateway.delivery.smarthosts.NAME.max-connections"
+            + " must be between 1 and gateway.delivery.concurrency")
+        public boolean isSmartHostMaxConnectionsWithinConcurrency() {
+            List<SmartHost> all = new ArrayList<>(smarthosts.values());
+            all.add(smarthost);
+            return all.stream().map(SmartHost::getMaxConnections)
+                .allMatch(limit -> limit == null || limit >= 1 && limit <= concurrency);
+        }
+
+        /** At most this many deliveries to the smart host at once: its max-connections, else destination-concurrency. */
+        public int concurrencyFor(SmartHost host) {
+            return host.getMaxConnections() != null ? host.getMaxConnections() : effectiveDestinationConcurrency();
+        }
 
         /** The mode in force: the explicit one, else decided by whether a smart host is configured. */
         public DeliveryMode effectiveMode() {
@@ -354,6 +388,8 @@ public class GatewayProperties {
         public void setDkim(List<DkimSettings> dkim) { this.dkim = dkim; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+        public Integer getDestinationConcurrency() { return destinationConcurrency; }
+        public void setDestinationConcurrency(Integer destinationConcurrency) { this.destinationConcurrency = destinationConcurrency; }
         public Duration getConnectTimeout() { return connectTimeout; }
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
         public Duration getReadTimeout() { return readTimeout; }
@@ -512,6 +548,11 @@ public class GatewayProperties {
         @NotNull
         private Duration maxIdle = Duration.ofSeconds(30);
         /**
+         * At most this many connections to this smart host at once, in use or idle in the pool (Microsoft 365
+         * allows 3 per mailbox and answers 432 4.3.2 beyond). Null: gateway.delivery.destination-concurrency.
+         */
+        private Integer maxConnections;
+        /**
          * A smart host in {@code gateway.delivery.smarthosts} to use when this one refuses connections, cannot
          * be reached or answers 4xx (421 busy, 451...).
          */
@@ -553,6 +594,8 @@ public class GatewayProperties {
         public void setTrustStorePassword(String trustStorePassword) { this.trustStorePassword = trustStorePassword; }
         public Duration getMaxIdle() { return maxIdle; }
         public void setMaxIdle(Duration maxIdle) { this.maxIdle = maxIdle; }
+        public Integer getMaxConnections() { return maxConnections; }
+        public void setMaxConnections(Integer maxConnections) { this.maxConnections = maxConnections; }
     }
 
     public static class Retry {

@@ -19,6 +19,7 @@ import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The Java steps of the {@code deliver} route (routes/deliver.yaml): the route does the wiring and the
@@ -131,7 +132,10 @@ public final class DeliverySteps {
         for (RecipientResult result : report.results()) {
             switch (result.status()) {
                 case DELIVERED -> log.info("[delivery] {} to=<{}> delivered: {}", mail.id(), result.recipient(), result.reply());
-                case DEFERRED -> log.warn("[delivery] {} to=<{}> deferred: {}", mail.id(), result.recipient(), result.reply());
+                // held back by the gateway itself (a rate limit, no free connection): routine, not a failure
+                case DEFERRED -> log.atLevel(result.postponed() ? Level.INFO : Level.WARN)
+                    .log("[delivery] {} to=<{}> {}: {}", mail.id(), result.recipient(),
+                        result.postponed() ? "waiting" : "deferred", result.reply());
                 case FAILED -> log.warn("[delivery] {} to=<{}> failed: {}", mail.id(), result.recipient(), result.reply());
             }
         }
@@ -141,6 +145,9 @@ public final class DeliverySteps {
             if (followUp.isDead()) {
                 log.warn("[delivery] {} dead-lettered for {} recipient(s): {}",
                     mail.id(), followUp.mail().envelope().recipients().size(), followUp.mail().lastError());
+            } else if (followUp.isRetry() && followUp.mail().attempts() == mail.attempts()) {
+                log.info("[delivery] {} held back for {} recipient(s), no attempt counted, next try at {}",
+                    mail.id(), followUp.mail().envelope().recipients().size(), followUp.deliverAt());
             } else if (followUp.isRetry()) {
                 log.info("[delivery] {} deferred for {} recipient(s), attempt {} failed, next attempt at {}",
                     mail.id(), followUp.mail().envelope().recipients().size(), followUp.mail().attempts(),

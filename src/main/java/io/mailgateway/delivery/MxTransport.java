@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * name to check them against without DANE or MTA-STS), and plain text again when the handshake fails. One
  * connection per domain and mail, closed after it; MX delivery is for small volumes from a machine with a
  * good reputation, not bulk mail.
+ *
+ * <p>Each recipient domain is a next hop of its own for {@link DestinationSlots}: at most
+ * gateway.delivery.destination-concurrency deliveries to one domain at once, so a domain whose servers are
+ * slow (or tarpit) holds only its share of the delivery threads.
  */
 public final class MxTransport implements Transport {
 
@@ -36,9 +40,14 @@ public final class MxTransport implements Transport {
     private final Session tlsSession;
     private final Session plainSession;
     private final boolean opportunisticTls;
+    private final DestinationSlots slots;
+    private final int domainConcurrency;
 
-    public MxTransport(MxResolver resolver, GatewayProperties.Delivery delivery, String localHostname) {
+    public MxTransport(MxResolver resolver, GatewayProperties.Delivery delivery, String localHostname,
+                       DestinationSlots slots) {
         this.resolver = resolver;
+        this.slots = slots;
+        this.domainConcurrency = delivery.effectiveDestinationConcurrency();
         this.port = delivery.getMx().getPort();
         this.opportunisticTls = delivery.getMx().isOpportunisticTls();
         this.tlsSession = Session.getInstance(sessionProperties(delivery, localHostname, true));
@@ -52,8 +61,8 @@ public final class MxTransport implements Transport {
             byDomain.computeIfAbsent(domainOf(recipient), d -> new ArrayList<>()).add(recipient);
         }
         List<RecipientResult> results = new ArrayList<>();
-        byDomain.forEach((domain, recipients) ->
-            results.addAll(deliverToDomain(mail.forRecipients(recipients), domain).results()));
+        byDomain.forEach((domain, recipients) -> results.addAll(slots.deliver("the MX hosts of " + domain,
+            domainConcurrency, recipients, () -> deliverToDomain(mail.forRecipients(recipients), domain)).results()));
         return DeliveryReport.inOrder(mail.envelope().recipients(), results);
     }
 

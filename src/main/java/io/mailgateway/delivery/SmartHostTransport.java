@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -22,10 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers everything to one smart host (the ISP's relay, Microsoft 365, Gmail, a Mailpit).
  *
- * <p>Each delivery thread keeps its own connection open between messages (like Postfix's connection
- * cache) instead of a connect, EHLO, STARTTLS and AUTH per message. A connection idle longer than
- * {@code max-idle} is closed rather than trusted: relays drop idle clients. One mail {@link Session} is
- * built at start and shared.
+ * <p>At most {@code max-connections} deliveries to it at once (else gateway.delivery.destination-concurrency),
+ * counted by {@link DestinationSlots}: a slow smart host holds only its share of the delivery threads.
+ * Connections are kept open between messages in a pool shared by the delivery threads (like Postfix's
+ * connection cache) instead of a connect, EHLO, STARTTLS and AUTH per message. A connection is used only
+ * while its delivery holds a slot, so the smart host never sees more connections than the limit, idle ones
+ * included (Microsoft 365 refuses a fourth with 432 4.3.2). A connection idle longer than {@code max-idle}
+ * is closed rather than trusted, relays drop idle clients: when the pool is next used, and by
+ * {@link #closeIdle()}, which the delivery configuration calls every few seconds so that a quiet gateway
+ * holds no connections. One mail {@link Session} is built at start and shared.
  */
 public final class SmartHostTransport implements Transport, AutoCloseable {
 
@@ -41,22 +48,21 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
     private final boolean implicitTls;
     private final String peer;
     private final Clock clock;
-    private final ThreadLocal<Pooled> current = new ThreadLocal<>();
+    private final DestinationSlots slots;
+    private final String destination;
+    private final int maxConnections;
+    /** Idle connections, most recently used first. Guarded by itself. */
+    private final Deque<Pooled> idle = new ArrayDeque<>();
     private final Set<SmtpConnection> open = ConcurrentHashMap.newKeySet();
 
     private record Pooled(SmtpConnection connection, Instant lastUsed) {
-    }
-
-    public SmartHostTransport(GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
-                              String localHostname, Clock clock) {
-        this("", config, delivery, localHostname, clock);
     }
 
     /**
      * @param name the smart host's name in gateway.delivery.smarthosts, or "" for gateway.delivery.smarthost
      */
     public SmartHostTransport(String name, GatewayProperties.SmartHost config, GatewayProperties.Delivery delivery,
-                              String localHostname, Clock clock) {
+                              String localHostname, Clock clock, DestinationSlots slots) {
         this.name = name;
         this.config = config;
         this.rateLimit = new SendRateLimit(config.getRateLimit());
@@ -64,11 +70,19 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
         this.implicitTls = config.getTls() == TlsMode.IMPLICIT;
         this.peer = config.getHost() + ":" + config.getPort();
         this.clock = clock;
+        this.slots = slots;
+        this.destination = name.isEmpty() ? "smart host " + peer : "smart host '" + name + "'";
+        this.maxConnections = delivery.concurrencyFor(config);
         this.session = Session.getInstance(sessionProperties(config, delivery, localHostname));
     }
 
     @Override
     public DeliveryReport deliver(QueuedMail mail) {
+        // the slot first: mail that waits for a connection must not use up the rate limit
+        return slots.deliver(destination, maxConnections, mail.envelope().recipients(), () -> deliverWithinRateLimit(mail));
+    }
+
+    private DeliveryReport deliverWithinRateLimit(QueuedMail mail) {
         if (!rateLimit.limited()) {
             return deliverNow(mail);
         }
@@ -89,54 +103,95 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
     }
 
     private DeliveryReport deliverNow(QueuedMail mail) {
-        boolean reused = current.get() != null;
-        Attempt attempt = deliverOnce(mail);
-        if (reused && attempt.brokenBeforeData()) {
+        Attempt attempt = deliverOnce(mail, false);
+        if (attempt.reused() && attempt.brokenBeforeData()) {
             // a pooled connection the relay had dropped meanwhile: that says nothing about the mail, and no
             // data went out, so one more try on a fresh connection cannot duplicate it
-            attempt = deliverOnce(mail);
+            attempt = deliverOnce(mail, true);
         }
         return attempt.report();
     }
 
-    private record Attempt(DeliveryReport report, boolean brokenBeforeData) {
+    private record Attempt(DeliveryReport report, boolean reused, boolean brokenBeforeData) {
     }
 
-    private Attempt deliverOnce(QueuedMail mail) {
+    private Attempt deliverOnce(QueuedMail mail, boolean fresh) {
+        Pooled pooled = fresh ? null : reusable();
         SmtpConnection connection;
+        if (pooled != null) {
+            connection = pooled.connection();
+        } else {
+            try {
+                connection = connect();
+            } catch (AuthenticationFailedException e) {
+                return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                    "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e)), false, false);
+            } catch (IOException e) {
+                // the OAuth2 token endpoint failed: nothing was sent, the mail waits for the next attempt
+                return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                    e.getMessage()), false, false);
+            } catch (MessagingException e) {
+                return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
+                    "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e)), false, false);
+            }
+        }
+        boolean returned = false;
         try {
-            connection = connection();
-        } catch (AuthenticationFailedException e) {
-            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
-                "authentication to " + peer + " failed: " + SmtpConnection.rootMessage(e)), false);
-        } catch (IOException e) {
-            // the OAuth2 token endpoint failed: nothing was sent, the mail waits for the next attempt
-            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
-                e.getMessage()), false);
-        } catch (MessagingException e) {
-            return new Attempt(DeliveryReport.all(mail.envelope().recipients(), RecipientResult.Status.DEFERRED,
-                "cannot connect to " + peer + ": " + SmtpConnection.rootMessage(e)), false);
+            DeliveryReport report = connection.send(mail);
+            if (connection.reusable()) {
+                giveBack(connection);
+                returned = true;
+            }
+            return new Attempt(report, pooled != null, connection.brokenBeforeData());
+        } finally {
+            if (!returned) {
+                discard(connection);
+            }
         }
-        DeliveryReport report = connection.send(mail);
-        if (connection.reusable()) {
-            current.set(new Pooled(connection, clock.instant()));
-            return new Attempt(report, false);
-        }
-        discard(connection);
-        return new Attempt(report, connection.brokenBeforeData());
     }
 
-    private SmtpConnection connection() throws MessagingException, IOException {
-        Pooled pooled = current.get();
-        current.remove();
-        if (pooled != null) {
-            Duration idle = Duration.between(pooled.lastUsed(), clock.instant());
-            if (idle.compareTo(config.getMaxIdle()) < 0
-                    && (idle.compareTo(TRUST_WITHOUT_NOOP) < 0 || pooled.connection().isConnected())) {
-                return pooled.connection();
+    /** The most recently used idle connection that can still be trusted, or null; stale ones are closed. */
+    private Pooled reusable() {
+        while (true) {
+            Pooled pooled;
+            synchronized (idle) {
+                pooled = idle.pollFirst();
+            }
+            if (pooled == null) {
+                return null;
+            }
+            Duration idleFor = Duration.between(pooled.lastUsed(), clock.instant());
+            if (idleFor.compareTo(config.getMaxIdle()) < 0
+                    && (idleFor.compareTo(TRUST_WITHOUT_NOOP) < 0 || pooled.connection().isConnected())) {
+                return pooled;
             }
             discard(pooled.connection());
         }
+    }
+
+    private void giveBack(SmtpConnection connection) {
+        synchronized (idle) {
+            idle.addFirst(new Pooled(connection, clock.instant()));
+        }
+        closeIdle();
+    }
+
+    /** Closes the pooled connections idle for max-idle or longer (the least recently used are at the end). */
+    public void closeIdle() {
+        List<SmtpConnection> stale = new ArrayList<>();
+        Instant now = clock.instant();
+        synchronized (idle) {
+            while (!idle.isEmpty() && Duration.between(idle.peekLast().lastUsed(), now).compareTo(config.getMaxIdle()) >= 0) {
+                stale.add(idle.pollLast().connection());
+            }
+        }
+        for (SmtpConnection connection : stale) {
+            log.debug("[delivery] closing idle connection to {}", peer);
+            discard(connection);
+        }
+    }
+
+    private SmtpConnection connect() throws MessagingException, IOException {
         SmtpConnection connection = new SmtpConnection(session, implicitTls, peer);
         boolean auth = authenticates(config);
         // with OAuth2 the "password" Jakarta Mail's XOAUTH2 sends is the access token
@@ -158,9 +213,12 @@ public final class SmartHostTransport implements Transport, AutoCloseable {
             + config.getTls().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Closes every pooled connection (QUIT) at shutdown. */
+    /** Closes every connection (QUIT) at shutdown. */
     @Override
     public void close() {
+        synchronized (idle) {
+            idle.clear();
+        }
         open.forEach(this::discard);
     }
 

@@ -51,6 +51,11 @@ public final class RoutingTransport implements Transport, AutoCloseable {
         return DeliveryReport.inOrder(mail.envelope().recipients(), results);
     }
 
+    /** Every next hop built for the routes and the default, each once (a failover's two sides apart). */
+    public List<Transport> nextHops() {
+        return all;
+    }
+
     @Override
     public String describe() {
         Set<String> others = all.stream().filter(t -> t != fallback).map(Transport::describe)

@@ -22,6 +22,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,6 +78,9 @@ public final class TestSmartHost implements AutoCloseable {
     private final Map<String, Integer> rcptCounts = new ConcurrentHashMap<>();
     private volatile SMTPServer server;
     private volatile long dataDelayMillis;
+    private volatile CountDownLatch hold;
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger mostHeld = new AtomicInteger();
     private volatile int port;
     private final InetAddress bindAddress;
     private volatile SSLContext startTls;
@@ -187,6 +193,33 @@ public final class TestSmartHost implements AutoCloseable {
         this.dataDelayMillis = millis;
     }
 
+    /**
+     * From now on each end-of-DATA reply waits until {@link #release()}: a next hop that is stuck for as long
+     * as the test wants, without guessing durations. The transaction is recorded only once released.
+     */
+    public void hold() {
+        hold = new CountDownLatch(1);
+    }
+
+    /** Lets every held transaction (and those to come) get its reply. */
+    public void release() {
+        CountDownLatch latch = hold;
+        hold = null;
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    /** Transactions waiting for {@link #release()} now. */
+    public int held() {
+        return held.get();
+    }
+
+    /** The most transactions that were ever held at the same time. */
+    public int mostHeld() {
+        return mostHeld.get();
+    }
+
     public List<Transaction> transactions() {
         return new ArrayList<>(transactions);
     }
@@ -274,6 +307,17 @@ public final class TestSmartHost implements AutoCloseable {
                     Thread.sleep(dataDelayMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+            }
+            CountDownLatch latch = hold;
+            if (latch != null) {
+                mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                try {
+                    latch.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    held.decrementAndGet();
                 }
             }
             RejectException refusal = dataReplies.poll();
