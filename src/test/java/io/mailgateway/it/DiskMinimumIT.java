@@ -136,6 +136,9 @@ class DiskMinimumIT {
                 // the JMS intake is paused by a check once a second: a message published in the second the disk
                 // filled may still be taken, as an SMTP mail whose MAIL came just before
                 await().atMost(Duration.ofSeconds(10)).until(() -> jmsIntakeSuspended());
+                // and a receive under way when the route was suspended still takes what comes within its
+                // timeout (1 s) and processes it (acceptMessagesWhileStopping): publish after that
+                Thread.sleep(2500);
                 publishJms("jms while the disk is full");
                 Thread.sleep(4000); // 20 pickup scans, four JMS consumer polls
 
