@@ -30,7 +30,7 @@ if not exist "%JAR%" set "JAR=%APP_HOME%\target\mail-gateway.jar"
 if not exist "%JAR%" goto no_jar
 
 rem The same defaults as bin/mail-gateway, bin/mail-gateway-service.xml and the pom; why: see bin/mail-gateway.
-set "DEFAULT_JAVA_OPTS=-Xmx224m -XX:+UseSerialGC"
+set "DEFAULT_JAVA_OPTS=-Xmx224m -XX:+UseParallelGC"
 
 "%JAVA_EXE%" %DEFAULT_JAVA_OPTS% %MAIL_GATEWAY_JAVA_OPTS% -jar "%JAR%" %*
 set "EXIT_CODE=%ERRORLEVEL%"

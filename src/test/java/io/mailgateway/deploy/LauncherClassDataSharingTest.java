@@ -60,7 +60,7 @@ class LauncherClassDataSharingTest {
         assertThat(lines.get(1)).contains("-XX:ArchiveClassesAtExit=" + home.resolve("cds/mail-gateway.jsa"))
             .endsWith("-jar " + home.resolve("cds/app/mail-gateway.jar"));
         assertThat(lines.get(2)).contains("-XX:SharedArchiveFile=" + home.resolve("cds/mail-gateway.jsa"))
-            .contains("-XX:+UseSerialGC").endsWith("-jar " + home.resolve("cds/app/mail-gateway.jar"));
+            .contains("-XX:+UseParallelGC").endsWith("-jar " + home.resolve("cds/app/mail-gateway.jar"));
     }
 
     @Test

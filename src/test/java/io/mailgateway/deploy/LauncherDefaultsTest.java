@@ -22,7 +22,7 @@ class LauncherDefaultsTest {
     void allLaunchersShareTheDefaultJvmOptionsOfBinMailGateway() throws IOException {
         String defaults = group(read("bin/mail-gateway"), "(?m)^DEFAULT_JAVA_OPTS=\"([^\"]+)\"$");
 
-        assertThat(defaults).contains("-Xmx").contains("-XX:+UseSerialGC");
+        assertThat(defaults).contains("-Xmx").contains("-XX:+UseParallelGC");
         assertThat(group(read("bin/mail-gateway.cmd"), "(?m)^set \"DEFAULT_JAVA_OPTS=([^\"]+)\"$"))
             .isEqualTo(defaults);
         assertThat(group(read("bin/mail-gateway-service.xml"), "<arguments>(.*)</arguments>"))
