@@ -381,7 +381,7 @@ def render(results):
     pf = [s["seconds"] for s in starts if s["relay"] == "postfix"]
     if gw:
         each = ", ".join(f"{s['seconds']:.1f}" + (" (first, empty data folder)" if s["first"] else "") for s in gw)
-        lines.append(f"Start to first 220, gateway (`java -jar`, exec to the first 220 greeting): {each} s; median "
+        lines.append(f"Start to first 220, gateway (`bin/mail-gateway`, exec to the first 220 greeting): {each} s; median "
                      f"{fmt(statistics.median(s['seconds'] for s in gw))} s, using {fmt(statistics.median(s['cpu_s'] for s in gw))} s "
                      f"of CPU while other work kept {fmt(statistics.median(s['others_cores'] for s in gw))} of "
                      f"{results['machine']['nproc']} cores busy. Postfix (`postfix start`): median "
@@ -411,7 +411,7 @@ def render(results):
 def gateway_settings(results):
     env = results.get("gateway_env") or {}
     parts = [f"{k}={v}" for k, v in sorted(env.items())] or ["defaults (delivery concurrency 4)"]
-    parts.append("JVM options: " + (" ".join(results.get("java_opts") or []) or "none (`java -jar`)"))
+    parts.append("JVM options: " + (" ".join(results.get("java_opts") or []) or "the defaults of bin/mail-gateway"))
     return ", ".join(parts) + "; max-connections-per-client raised to 100"
 
 
