@@ -3,11 +3,9 @@ package io.mailgateway.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.mailgateway.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +21,7 @@ class DestinationSlotsTest {
     private static final String SLOW = "smart host 'slow'";
     private static final String FAST = "smart host 'fast'";
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock();
     /** No waiting for a slot: a full next hop puts the mail back at once. */
     private final DestinationSlots slots = new DestinationSlots(Duration.ZERO, clock, new SplittableRandom(9));
 
@@ -176,30 +174,6 @@ class DestinationSlotsTest {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-04T10:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

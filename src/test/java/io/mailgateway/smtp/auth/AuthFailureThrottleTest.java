@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.testing.TestClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

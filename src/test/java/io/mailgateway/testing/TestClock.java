@@ -1,4 +1,4 @@
-package io.mailgateway.smtp.auth;
+package io.mailgateway.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class TestClock extends Clock {
+/** A clock the test moves by hand, for code that takes a {@link Clock} (throttles, rate limits, slots). */
+public final class TestClock extends Clock {
 
     private volatile Instant now = Instant.parse("2025-01-06T09:00:00Z");
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
