@@ -87,8 +87,8 @@ public final class StorageGuard {
         if (now.below()) {
             return false;
         }
-        return now.failing() || now.reading() == null
-            || now.reading().usableBytes() - Math.max(0, bytes) >= minFreeBytes;
+        // a state that is not failing always has a reading
+        return now.failing() || now.reading().usableBytes() - Math.max(0, bytes) >= minFreeBytes;
     }
 
     /** The latest successful reading, or null before the first one. */

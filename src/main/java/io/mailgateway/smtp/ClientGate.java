@@ -38,12 +38,12 @@ final class ClientGate implements SessionHandler {
         InetAddress client = session.getRemoteAddress().getAddress();
         if (throttle.isBlocked(client)) {
             log.info("[smtpd] refused connection: address blocked after failed AUTH attempts client={}", client.getHostAddress());
-            return refusal(SmtpReply.CLIENT_BLOCKED);
+            return SmtpReply.CLIENT_BLOCKED.refuseSession();
         }
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             log.warn("[smtpd] refused connection: {} connections open client={}", maxTotal, client.getHostAddress());
-            return refusal(SmtpReply.TOO_MANY_CONNECTIONS);
+            return SmtpReply.TOO_MANY_CONNECTIONS.refuseSession();
         }
         boolean[] refused = {false};
         perClient.compute(client, (c, count) -> {
@@ -57,14 +57,10 @@ final class ClientGate implements SessionHandler {
         if (refused[0]) {
             total.decrementAndGet();
             log.info("[smtpd] refused connection: {} connections from client={}", maxPerClient, client.getHostAddress());
-            return refusal(SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT);
+            return SmtpReply.TOO_MANY_CONNECTIONS_FROM_CLIENT.refuseSession();
         }
         admitted.add(session);
         return SessionAcceptance.success();
-    }
-
-    private static SessionAcceptance refusal(SmtpReply reply) {
-        return SessionAcceptance.failure(reply.code(), reply.text());
     }
 
     @Override

@@ -52,7 +52,7 @@ final class LiveSessions implements SessionHandler {
         synchronized (this) {
             if (stopping) {
                 // accepted by the system just before the port closed
-                return SessionAcceptance.failure(SmtpReply.SHUTTING_DOWN.code(), SmtpReply.SHUTTING_DOWN.text());
+                return SmtpReply.SHUTTING_DOWN.refuseSession();
             }
         }
         SessionAcceptance admitted = admission.accept(session);

@@ -23,11 +23,13 @@ public final class SessionActivity {
 
     enum Phase { BUSY, AWAITING_COMMAND, RECEIVING_DATA, CLAIMED }
 
+    /** How far the stop has come: {@link #claimIfIdle()} begins the grace period, {@link #claimNow()} ends it. */
+    private enum Stop { RUNNING, IN_GRACE, GRACE_OVER }
+
     private Phase phase = Phase.BUSY;
+    private Stop stop = Stop.RUNNING;
     private BooleanSupplier transactionInProgress = () -> false;
     private boolean inTransaction;
-    private boolean stopping;
-    private boolean graceOver;
 
     /**
      * Where the session keeps its mail transaction state (subethasmtp's session); read only by the
@@ -48,7 +50,7 @@ public final class SessionActivity {
             return true;
         }
         inTransaction = transactionInProgress.getAsBoolean();
-        if (stopping && (graceOver || !inTransaction)) {
+        if (stop == Stop.GRACE_OVER || (stop == Stop.IN_GRACE && !inTransaction)) {
             return true; // stays busy: the session thread writes the 421 itself
         }
         phase = Phase.AWAITING_COMMAND;
@@ -97,7 +99,9 @@ public final class SessionActivity {
      * @return true when claimed: the caller now answers 421 and closes the socket
      */
     public synchronized boolean claimIfIdle() {
-        stopping = true;
+        if (stop == Stop.RUNNING) {
+            stop = Stop.IN_GRACE;
+        }
         if (phase == Phase.AWAITING_COMMAND && !inTransaction) {
             phase = Phase.CLAIMED;
             return true;
@@ -112,8 +116,7 @@ public final class SessionActivity {
      * @return true when claimed: the caller now answers 421 and closes the socket
      */
     public synchronized boolean claimNow() {
-        stopping = true;
-        graceOver = true;
+        stop = Stop.GRACE_OVER;
         if (phase == Phase.AWAITING_COMMAND || phase == Phase.RECEIVING_DATA) {
             phase = Phase.CLAIMED;
             return true;

@@ -48,6 +48,9 @@ public final class DataCommand extends BaseCommand {
             // a handler that stopped early must not leave message lines to be read as commands
             data.transferTo(OutputStream.nullOutputStream());
             session.sendResponse("250 " + (queued == null ? "2.0.0 Ok" : queued));
+        } catch (DropConnectionException e) {
+            // a RejectException too, but one that ends the session: subethasmtp sends its 421 and closes
+            throw e;
         } catch (RejectException e) {
             session.sendResponse(e.getErrorResponse());
         } finally {

@@ -32,6 +32,7 @@ final class DotTerminatedData extends InputStream {
 
     private final InputStream in;
     private final byte[] chunk = new byte[CHUNK];
+    private final byte[] one = new byte[1];
     private int state = LINE_START;
     private boolean ended;
     /** A byte of data that did not fit the caller's buffer (at most one: see {@link #read(byte[], int, int)}), or -1. */
@@ -46,7 +47,6 @@ final class DotTerminatedData extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 

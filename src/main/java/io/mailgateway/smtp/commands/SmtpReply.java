@@ -2,6 +2,7 @@ package io.mailgateway.smtp.commands;
 
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SessionHandler.SessionAcceptance;
 
 /**
  * Every reply the listener gives on its own account, with its RFC 3463 enhanced status code, in one place
@@ -100,6 +101,11 @@ public enum SmtpReply {
     /** For subethasmtp's message handler: refuses the command with this reply, the session goes on. */
     public RejectException reject() {
         return new RejectException(code, text);
+    }
+
+    /** For a session handler: refuses the connection with this reply instead of the greeting. */
+    public SessionAcceptance refuseSession() {
+        return SessionAcceptance.failure(code, text);
     }
 
     /** For a command: sends this reply, then subethasmtp closes the connection. */
