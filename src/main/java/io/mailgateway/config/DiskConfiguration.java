@@ -17,15 +17,20 @@ import org.springframework.context.annotation.Configuration;
 public class DiskConfiguration {
 
     /**
-     * Watches every folder new mail is written to: the broker's journal and large messages (they may be
-     * symbolic links to another disk) and the spool, besides the data folder itself.
+     * Every folder new mail is written to: the broker's journal and large messages (they may be symbolic links
+     * to another disk) and the spool, besides the data folder itself. The guard watches them, and the doctor
+     * measures the same ones, so that both apply gateway.disk.min-free to the same disks.
      */
+    public static List<Path> mailFolders(Path data) {
+        Path broker = BrokerConfiguration.brokerDir(data);
+        return List.of(data, broker.resolve("journal"), broker.resolve("large-messages"), data.resolve("spool"));
+    }
+
+    /** Watches {@link #mailFolders}. */
     @Bean
     StorageGuard storageGuard(GatewayProperties properties, MeterRegistry registry) {
-        Path data = properties.getDataDir();
-        Path broker = BrokerConfiguration.brokerDir(data);
-        StorageGuard guard = StorageGuard.forFolders(List.of(data, broker.resolve("journal"),
-            broker.resolve("large-messages"), data.resolve("spool")), properties.getDisk().getMinFree().toBytes());
+        StorageGuard guard = StorageGuard.forFolders(mailFolders(properties.getDataDir()),
+            properties.getDisk().getMinFree().toBytes());
         DiskSpaceHealth.registerMetrics(registry, guard);
         return guard;
     }

@@ -119,8 +119,8 @@ public final class DestinationSlots {
         }
     }
 
-    /** Deliveries to {@code destination} in progress now. */
-    public synchronized int inUse(String destination) {
+    /** Deliveries to {@code destination} in progress now; for tests. */
+    synchronized int inUse(String destination) {
         Destination d = destinations.get(destination);
         return d == null ? 0 : d.inUse;
     }

@@ -2,6 +2,7 @@ package io.mailgateway.doctor;
 
 import io.mailgateway.config.BrokerConfiguration;
 import io.mailgateway.config.BrokerSafetyCheck;
+import io.mailgateway.config.DiskConfiguration;
 import io.mailgateway.config.ExternalBrokerConfiguration;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.delivery.SmartHostTrust;
@@ -233,18 +234,37 @@ final class LocalChecks {
             + Settings.named("gateway.data-dir") + ".";
     }
 
-    /** @param minFreeBytes gateway.disk.min-free: below it the gateway refuses new mail and health reports DOWN */
+    /**
+     * The disk with the least free space among those the gateway's disk guard watches
+     * ({@link DiskConfiguration#mailFolders}): the journal or spool may be on another disk than the data folder.
+     *
+     * @param minFreeBytes gateway.disk.min-free: below it the gateway refuses new mail and health reports DOWN
+     */
     static CheckResult disk(Path dataDir, long minFreeBytes) {
         String id = "disk";
         String title = "free disk";
-        Path dir = existingAncestor(dataDir.toAbsolutePath().normalize());
-        if (dir == null) {
-            return CheckResult.skip(id, title, "no existing folder to measure");
-        }
+        Path measuring = dataDir;
         try {
-            FileStore store = Files.getFileStore(dir);
+            Path dir = null;
+            FileStore store = null;
+            long usable = Long.MAX_VALUE;
+            for (Path folder : DiskConfiguration.mailFolders(dataDir)) {
+                measuring = existingAncestor(folder.toAbsolutePath().normalize());
+                if (measuring == null) {
+                    continue;
+                }
+                FileStore candidate = Files.getFileStore(measuring);
+                long candidateUsable = candidate.getUsableSpace();
+                if (store == null || candidateUsable < usable) {
+                    dir = measuring;
+                    store = candidate;
+                    usable = candidateUsable;
+                }
+            }
+            if (store == null) {
+                return CheckResult.skip(id, title, "no existing folder to measure");
+            }
             long total = store.getTotalSpace();
-            long usable = store.getUsableSpace();
             double usedPercent = total == 0 ? 0 : 100.0 * (total - usable) / total;
             String detail = size(usable) + " free of " + size(total) + " (" + Math.round(usedPercent) + "% used) on "
                 + store + " for " + dir;
@@ -261,7 +281,7 @@ final class LocalChecks {
             }
             return CheckResult.ok(id, title, detail);
         } catch (IOException | SecurityException e) {
-            return CheckResult.warn(id, title, "cannot measure free space in " + dir + ": " + e, null);
+            return CheckResult.warn(id, title, "cannot measure free space in " + measuring + ": " + e, null);
         }
     }
 
