@@ -167,6 +167,23 @@ def read_ledger(path):
     return outcome
 
 
+def acknowledged(path):
+    """The Message-IDs the client got 250 for."""
+    return {m for m, o in read_ledger(path).items() if o == "accepted"}
+
+
+def ledger_replies(path):
+    """(outcome, reply) of every line of a ledger."""
+    rows = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 4:
+                    rows.append((parts[2], parts[3]))
+    return rows
+
+
 def wait_until(predicate, timeout, interval=0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -14,7 +14,7 @@ import os
 import signal
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, gateway, ledger_replies, load, log, read_ledger, verdict, wait_until, work_dir
 
 
 def main():
@@ -46,9 +46,7 @@ def main():
     finally:
         gw.stop()
         sink.down()
-    with open(ledger) as f:
-        replies = [line.rstrip("\n").split("\t") for line in f]
-    refused = [r[3] for r in replies if r[2] != "accepted"]
+    refused = [r for o, r in ledger_replies(ledger) if o != "accepted"]
     cut = [r for r in refused if not r.startswith("421")]
     delivered = set(sink.accepted())
     lost = sorted(acked - delivered)

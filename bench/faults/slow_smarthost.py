@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, verdict, wait_until, work_dir
 
 
 def main():
@@ -40,8 +40,8 @@ def main():
         load(gw.port, slow_ledger, messages=a.slow, recipient="someone@slow.example")
         load(gw.port, fast_ledger, messages=a.fast, recipient="someone@example.net")
         t_accepted = time.monotonic()
-        fast_acked = {m for m, o in read_ledger(fast_ledger).items() if o == "accepted"}
-        slow_acked = {m for m, o in read_ledger(slow_ledger).items() if o == "accepted"}
+        fast_acked = acknowledged(fast_ledger)
+        slow_acked = acknowledged(slow_ledger)
         fast_in = wait_until(lambda: fast_acked <= set(fast.accepted()), timeout=a.limit, interval=0.1)
         fast_took = time.monotonic() - t_accepted
         if not fast_in:

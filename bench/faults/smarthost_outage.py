@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, verdict, wait_until, work_dir
 
 
 def main():
@@ -38,7 +38,7 @@ def main():
         sink.up()
         t_up = time.monotonic()
         log("smart host back")
-        acked = {m for m, o in read_ledger(ledger).items() if o == "accepted"}
+        acked = acknowledged(ledger)
         all_in = wait_until(lambda: acked <= set(sink.accepted()), timeout=300)
         drained_after = time.monotonic() - t_up
     finally:
