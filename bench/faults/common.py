@@ -4,6 +4,7 @@ gateway (bench/relays.py) with short retry delays, the load client's ledger, and
 Every script exits 0 when the property it checks holds and 1 when it does not, printing the evidence.
 """
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -141,6 +142,19 @@ def gateway(work, sink_port, **extra_env):
     env = dict(FAST_RETRY)
     env.update(extra_env)
     return Gateway(work, sink_port, extra_env=env)
+
+
+@contextlib.contextmanager
+def running(gw, *sinks):
+    """Starts the gateway (logging how long it took); on the way out, whatever happened, stops it and then
+    the sinks."""
+    try:
+        log(f"gateway up after {gw.start():.1f} s")
+        yield gw
+    finally:
+        gw.stop()
+        for sink in sinks:
+            sink.down()
 
 
 def load(port, ledger, messages, sessions=10, size=1024, recipient="sink@example.net", trickle=0, wait=True):

@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from common import RecordingSink, acknowledged, gateway, load, log, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, running, verdict, wait_until, work_dir
 
 
 def main():
@@ -25,8 +25,7 @@ def main():
     sink = RecordingSink().up()
     sink.delay = 0.02  # a backlog builds up: the gateway accepts faster than it delivers
     gw = gateway(work, sink.port)
-    try:
-        log(f"gateway up after {gw.start():.1f} s")
+    with running(gw, sink):
         for k in range(a.kills):
             client = load(gw.port, ledger, messages=1_000_000, sessions=10, wait=False)
             time.sleep(a.seconds)
@@ -38,9 +37,6 @@ def main():
         sink.delay = 0
         acked = acknowledged(ledger)
         wait_until(lambda: acked <= set(sink.accepted()), timeout=300)
-    finally:
-        gw.stop()
-        sink.down()
     delivered = sink.accepted()
     counts = {}
     for m in delivered:
