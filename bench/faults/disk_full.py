@@ -100,6 +100,9 @@ def main():
     p.add_argument("--min-free", type=int, default=100, help="gateway.disk.min-free, MB")
     p.add_argument("--leave", type=int, default=80, help="MB left free by the filler (below --min-free, above half of it)")
     a = p.parse_args()
+    if not a.min_free / 2 < a.leave < a.min_free < a.tmpfs:
+        p.error(f"need --min-free / 2 < --leave < --min-free < --tmpfs, got {a.min_free} / 2 < {a.leave} < "
+                f"{a.min_free} < {a.tmpfs}")
     stale = os.path.join(BENCH, "work", "faults", "disk_full", "gateway-data")
     if os.path.ismount(stale):
         unmount(stale)  # left mounted by a run that was killed
