@@ -4,6 +4,7 @@ gateway (bench/relays.py) with short retry delays, the load client's ledger, and
 Every script exits 0 when the property it checks holds and 1 when it does not, printing the evidence.
 """
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -143,6 +144,19 @@ def gateway(work, sink_port, **extra_env):
     return Gateway(work, sink_port, extra_env=env)
 
 
+@contextlib.contextmanager
+def running(gw, *sinks):
+    """Starts the gateway (logging how long it took); on the way out, whatever happened, stops it and then
+    the sinks."""
+    try:
+        log(f"gateway up after {gw.start():.1f} s")
+        yield gw
+    finally:
+        gw.stop()
+        for sink in sinks:
+            sink.down()
+
+
 def load(port, ledger, messages, sessions=10, size=1024, recipient="sink@example.net", trickle=0, wait=True):
     """bench/smtpload.py as a child process (returns the Popen when wait is False)."""
     cmd = [sys.executable, os.path.join(BENCH, "smtpload.py"), "--port", str(port), "--messages", str(messages),
@@ -165,6 +179,23 @@ def read_ledger(path):
                 if len(parts) >= 3:
                     outcome[parts[0]] = parts[2]
     return outcome
+
+
+def acknowledged(path):
+    """The Message-IDs the client got 250 for."""
+    return {m for m, o in read_ledger(path).items() if o == "accepted"}
+
+
+def ledger_replies(path):
+    """(outcome, reply) of every line of a ledger."""
+    rows = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 4:
+                    rows.append((parts[2], parts[3]))
+    return rows
 
 
 def wait_until(predicate, timeout, interval=0.5):

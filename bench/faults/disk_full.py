@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from common import BENCH, RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import BENCH, RecordingSink, acknowledged, gateway, ledger_replies, load, log, verdict, wait_until, work_dir
 
 MB = 1024 * 1024
 REFUSAL = "452 4.3.1"
@@ -94,24 +94,15 @@ def mail_from(port):
     return answer, time.monotonic() - t0
 
 
-def ledger_replies(path):
-    """(outcome, reply) of every line of a ledger."""
-    rows = []
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                parts = line.rstrip("\n").split("\t")
-                if len(parts) >= 4:
-                    rows.append((parts[2], parts[3]))
-    return rows
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--tmpfs", type=int, default=300, help="size of the data folder's tmpfs, MB")
     p.add_argument("--min-free", type=int, default=100, help="gateway.disk.min-free, MB")
     p.add_argument("--leave", type=int, default=80, help="MB left free by the filler (below --min-free, above half of it)")
     a = p.parse_args()
+    if not a.min_free / 2 < a.leave < a.min_free < a.tmpfs:
+        p.error(f"need --min-free / 2 < --leave < --min-free < --tmpfs, got {a.min_free} / 2 < {a.leave} < "
+                f"{a.min_free} < {a.tmpfs}")
     stale = os.path.join(BENCH, "work", "faults", "disk_full", "gateway-data")
     if os.path.ismount(stale):
         unmount(stale)  # left mounted by a run that was killed
@@ -139,7 +130,7 @@ def main():
         before_fill = free_bytes(data)
         fill(filler, max(0, before_fill - a.leave * MB))
         t_full = time.monotonic()
-        acked_before_fill = {m for m, o in read_ledger(ledger).items() if o == "accepted"}
+        acked_before_fill = acknowledged(ledger)
         log(f"filled: {free_bytes(data) / MB:.0f} MB free (was {before_fill / MB:.0f} MB); "
             f"{len(acked_before_fill)} acknowledged so far, {len(sink.accepted())} delivered")
 
@@ -178,7 +169,7 @@ def main():
         out = load(gw.port, ledger, messages=200)
         log("load after space returned:", out.strip().splitlines()[0])
         facts["pickup_mailed"] = wait_until(lambda: pickup_id in sink.accepted(), timeout=30)
-        acked = {m for m, o in read_ledger(ledger).items() if o == "accepted"}
+        acked = acknowledged(ledger)
         wait_until(lambda: acked <= set(sink.accepted()), timeout=120)
         with open(gw.log, errors="replace") as f:
             gateway_log = f.read()

@@ -10,7 +10,7 @@ retry), and both copies carry the same Message-ID.
 import argparse
 import os
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, running, verdict, wait_until, work_dir
 
 
 def main():
@@ -23,15 +23,11 @@ def main():
     sink = RecordingSink().up()
     sink.drop_next = a.drops
     gw = gateway(work, sink.port)
-    try:
-        log(f"gateway up after {gw.start():.1f} s")
+    with running(gw, sink):
         out = load(gw.port, ledger, messages=a.messages)
         log("load:", out.strip().splitlines()[0])
-        acked = {m for m, o in read_ledger(ledger).items() if o == "accepted"}
+        acked = acknowledged(ledger)
         all_in = wait_until(lambda: acked <= set(sink.accepted()), timeout=300)
-    finally:
-        gw.stop()
-        sink.down()
     received = sink.received()  # dropped and accepted copies
     per_id = {}
     for m in received:

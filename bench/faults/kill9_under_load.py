@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, running, verdict, wait_until, work_dir
 
 
 def main():
@@ -25,22 +25,18 @@ def main():
     sink = RecordingSink().up()
     sink.delay = 0.02  # a backlog builds up: the gateway accepts faster than it delivers
     gw = gateway(work, sink.port)
-    try:
-        log(f"gateway up after {gw.start():.1f} s")
+    with running(gw, sink):
         for k in range(a.kills):
             client = load(gw.port, ledger, messages=1_000_000, sessions=10, wait=False)
             time.sleep(a.seconds)
             gw.kill()
-            log(f"kill -9 #{k + 1}: {sum(1 for o in read_ledger(ledger).values() if o == 'accepted')} acknowledged so far, "
+            log(f"kill -9 #{k + 1}: {len(acknowledged(ledger))} acknowledged so far, "
                 f"{len(sink.accepted())} delivered")
             client.wait(60)
             log(f"gateway up again after {gw.start(keep_ports=True):.1f} s")
         sink.delay = 0
-        acked = {m for m, o in read_ledger(ledger).items() if o == "accepted"}
+        acked = acknowledged(ledger)
         wait_until(lambda: acked <= set(sink.accepted()), timeout=300)
-    finally:
-        gw.stop()
-        sink.down()
     delivered = sink.accepted()
     counts = {}
     for m in delivered:

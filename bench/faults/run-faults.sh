@@ -24,6 +24,7 @@ cd "$(dirname "$0")"
 all=(kill9_under_load smarthost_outage drop_after_data sigterm_during_data slow_smarthost disk_full)
 if [ $# -gt 0 ]; then
   one=$1; shift
+  [ -f "$one.py" ] && [ "$one" != common ] || { echo "no fault script $one; one of: ${all[*]}" >&2; exit 2; }
   exec python3 "$one.py" "$@"
 fi
 failed=()

@@ -14,7 +14,8 @@ import os
 import signal
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import (RecordingSink, gateway, ledger_replies, load, log, read_ledger, running, verdict, wait_until,
+                    work_dir)
 
 
 def main():
@@ -27,8 +28,7 @@ def main():
     ledger = os.path.join(work, "ledger.tsv")
     sink = RecordingSink().up()
     gw = gateway(work, sink.port)
-    try:
-        log(f"gateway up after {gw.start():.1f} s")
+    with running(gw, sink):
         client = load(gw.port, ledger, messages=a.sessions * 2, sessions=a.sessions, trickle=a.trickle, wait=False)
         time.sleep(a.after)
         t_term = time.monotonic()
@@ -43,12 +43,7 @@ def main():
         acked = {m for m, o in outcomes.items() if o == "accepted"}
         all_in = wait_until(lambda: acked <= set(sink.accepted()), timeout=120)
         time.sleep(3)  # anything queued but unacknowledged shows up too
-    finally:
-        gw.stop()
-        sink.down()
-    with open(ledger) as f:
-        replies = [line.rstrip("\n").split("\t") for line in f]
-    refused = [r[3] for r in replies if r[2] != "accepted"]
+    refused = [r for o, r in ledger_replies(ledger) if o != "accepted"]
     cut = [r for r in refused if not r.startswith("421")]
     delivered = set(sink.accepted())
     lost = sorted(acked - delivered)

@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, running, verdict, wait_until, work_dir
 
 
 def main():
@@ -35,13 +35,12 @@ def main():
     })
     slow_ledger = os.path.join(work, "slow.tsv")
     fast_ledger = os.path.join(work, "fast.tsv")
-    try:
-        log(f"gateway up after {gw.start():.1f} s")
+    with running(gw, fast, slow):
         load(gw.port, slow_ledger, messages=a.slow, recipient="someone@slow.example")
         load(gw.port, fast_ledger, messages=a.fast, recipient="someone@example.net")
         t_accepted = time.monotonic()
-        fast_acked = {m for m, o in read_ledger(fast_ledger).items() if o == "accepted"}
-        slow_acked = {m for m, o in read_ledger(slow_ledger).items() if o == "accepted"}
+        fast_acked = acknowledged(fast_ledger)
+        slow_acked = acknowledged(slow_ledger)
         fast_in = wait_until(lambda: fast_acked <= set(fast.accepted()), timeout=a.limit, interval=0.1)
         fast_took = time.monotonic() - t_accepted
         if not fast_in:
@@ -51,10 +50,6 @@ def main():
         log(f"fast mail all delivered {fast_took:.1f} s after the last was accepted; slow delivered by then: "
             f"{slow_done_then}/{len(slow_acked)}")
         wait_until(lambda: slow_acked <= set(slow.accepted()), timeout=a.slow * a.delay + 60)
-    finally:
-        gw.stop()
-        fast.down()
-        slow.down()
     verdict("a slow smart host does not starve other deliveries", fast_in and slow_acked <= set(slow.accepted()), [
         f"{len(fast_acked)} fast messages delivered {fast_took:.1f} s after the last was accepted "
         f"(limit {a.limit} s), while the slow smart host ({a.delay} s per message) had {slow_done_then} of "

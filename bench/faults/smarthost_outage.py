@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 
-from common import RecordingSink, gateway, load, log, read_ledger, verdict, wait_until, work_dir
+from common import RecordingSink, acknowledged, gateway, load, log, running, verdict, wait_until, work_dir
 
 
 def main():
@@ -24,8 +24,7 @@ def main():
     ledger = os.path.join(work, "ledger.tsv")
     sink = RecordingSink().up()
     gw = gateway(work, sink.port)
-    try:
-        log(f"gateway up after {gw.start():.1f} s")
+    with running(gw, sink):
         load(gw.port, ledger, messages=50)
         wait_until(lambda: len(sink.accepted()) >= 50, 60)
         sink.down()
@@ -38,12 +37,9 @@ def main():
         sink.up()
         t_up = time.monotonic()
         log("smart host back")
-        acked = {m for m, o in read_ledger(ledger).items() if o == "accepted"}
+        acked = acknowledged(ledger)
         all_in = wait_until(lambda: acked <= set(sink.accepted()), timeout=300)
         drained_after = time.monotonic() - t_up
-    finally:
-        gw.stop()
-        sink.down()
     delivered = sink.accepted()
     lost = sorted(acked - set(delivered))
     duplicates = len(delivered) - len(set(delivered))

@@ -161,9 +161,7 @@ class DockerComposeFileTest {
     }
 
     private static String dockerfileEnv(String name) throws IOException {
-        var m = Pattern.compile("(?m)^ENV " + name + "=(\\S+)").matcher(Files.readString(DOCKERFILE));
-        assertThat(m.find()).as("ENV " + name + " in the Dockerfile").isTrue();
-        return m.group(1);
+        return DeployFiles.group(Files.readString(DOCKERFILE), "(?m)^ENV " + name + "=(\\S+)");
     }
 
     private static Map<String, Object> compose() throws IOException {

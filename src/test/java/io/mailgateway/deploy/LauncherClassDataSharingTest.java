@@ -89,8 +89,24 @@ class LauncherClassDataSharingTest {
         assertThat(home.resolve("cds/app")).doesNotExist();
     }
 
+    @Test
+    void aSwitchThatIsNeitherOnNorOffStopsTheLauncherWithAClearMessage() throws Exception {
+        Process process = launcher("MAIL_GATEWAY_CDS=yes");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(output).isEqualTo(1);
+        assertThat(output).contains("MAIL_GATEWAY_CDS must be on or off, not 'yes'");
+        assertThat(calls).doesNotExist();
+    }
+
     /** Runs the launcher; an argument NAME=value starting with MAIL_GATEWAY_ is an environment variable. */
     private void run(String... args) throws Exception {
+        Process process = launcher(args);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    private Process launcher(String... args) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("sh", home.resolve("bin/mail-gateway").toString());
         builder.environment().put("JAVA_HOME", home.resolve("jdk").toString());
         builder.environment().remove("MAIL_GATEWAY_CDS");
@@ -102,8 +118,6 @@ class LauncherClassDataSharingTest {
                 builder.command().add(arg);
             }
         }
-        Process process = builder.redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(output).isZero();
+        return builder.redirectErrorStream(true).start();
     }
 }

@@ -1,13 +1,12 @@
 package io.mailgateway.deploy;
 
+import static io.mailgateway.deploy.DeployFiles.group;
+import static io.mailgateway.deploy.DeployFiles.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,15 +44,5 @@ class LauncherDefaultsTest {
 
         assertThat(dockerfile).contains("COPY bin/mail-gateway bin/mail-gateway")
             .contains("ENTRYPOINT [\"/opt/mail-gateway/bin/mail-gateway\"]");
-    }
-
-    private static String read(String path) throws IOException {
-        return Files.readString(Path.of(path), StandardCharsets.UTF_8);
-    }
-
-    private static String group(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as(regex).isTrue();
-        return m.group(1);
     }
 }

@@ -173,9 +173,7 @@ class WindowsServiceFilesTest {
     }
 
     private static String finalName() throws IOException {
-        Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(Files.readString(Path.of("pom.xml")));
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return DeployFiles.group(DeployFiles.read("pom.xml"), "<finalName>([^<]+)</finalName>");
     }
 
     private static Document parse(Path file) throws Exception {

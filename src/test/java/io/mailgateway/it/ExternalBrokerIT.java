@@ -117,12 +117,9 @@ class ExternalBrokerIT {
         for (int i = 0; i < 40; i++) {
             String messageId = Messages.uniqueMessageId();
             ids.add(messageId);
-            try (SmtpClient client = SmtpClient.connect(a.smtpPort())) {
-                client.reply();
-                assertThat(client.sendMail("sender@example.com", List.of("rcpt@example.net"),
-                    Messages.simple(messageId, "sender@example.com", "rcpt@example.net", "spread " + i)))
-                    .startsWith("250");
-            }
+            assertThat(SmtpClient.send(a.smtpPort(), "sender@example.com", List.of("rcpt@example.net"),
+                Messages.simple(messageId, "sender@example.com", "rcpt@example.net", "spread " + i)))
+                .startsWith("250");
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id ->
             gateways.stream().anyMatch(g -> !g.smartHost().withMessageId(id).isEmpty())));
@@ -138,14 +135,10 @@ class ExternalBrokerIT {
         Gateway a = gateways.get(0);
         Gateway b = gateways.get(1);
         String messageId = Messages.uniqueMessageId();
-        String reply;
-        try (SmtpClient client = SmtpClient.connect(b.smtpPort())) {
-            client.reply();
-            reply = client.sendMail("", List.of("dead@example.net"),
-                Messages.simple(messageId, "sender@example.com", "dead@example.net", "dead letter"));
-        }
+        String reply = SmtpClient.send(b.smtpPort(), "", List.of("dead@example.net"),
+            Messages.simple(messageId, "sender@example.com", "dead@example.net", "dead letter"));
         assertThat(reply).startsWith("250");
-        String queueId = reply.substring(reply.lastIndexOf(' ') + 1).strip();
+        String queueId = queueId(reply);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> deadIds(a).contains(queueId));
         assertThat(jolokia(a, "{\"type\":\"read\",\"mbean\":\"mailgateway:type=MailQueue\",\"attribute\":\"DeadCount\"}")
@@ -219,13 +212,10 @@ class ExternalBrokerIT {
     }
 
     private static String send(Gateway gateway, String recipient, String messageId) throws Exception {
-        try (SmtpClient client = SmtpClient.connect(gateway.smtpPort())) {
-            client.reply();
-            String reply = client.sendMail("", List.of(recipient),
-                Messages.simple(messageId, "sender@example.com", recipient, "deferred"));
-            assertThat(reply).startsWith("250");
-            return reply;
-        }
+        String reply = SmtpClient.send(gateway.smtpPort(), "", List.of(recipient),
+            Messages.simple(messageId, "sender@example.com", recipient, "deferred"));
+        assertThat(reply).startsWith("250");
+        return reply;
     }
 
     private static String queueId(String reply) {
