@@ -45,17 +45,25 @@ public final class DataCommand extends BaseCommand {
         InputStream data = new DotTerminatedData(session.getRawInput());
         try {
             String queued = session.getMessageHandler().data(data);
-            // a handler that stopped early must not leave message lines to be read as commands
-            data.transferTo(OutputStream.nullOutputStream());
+            skipRest(data);
             session.sendResponse("250 " + (queued == null ? "2.0.0 Ok" : queued));
         } catch (DropConnectionException e) {
             // a RejectException too, but one that ends the session: subethasmtp sends its 421 and closes
             throw e;
         } catch (RejectException e) {
+            skipRest(data);
             session.sendResponse(e.getErrorResponse());
         } finally {
             // RFC 5321 §4.1.1.4: the transaction ends with DATA, accepted or not
             session.resetMailTransaction();
         }
+    }
+
+    /**
+     * Reads the message data to its end: a handler that stopped early, accepting or refusing, must not leave
+     * message lines to be read as commands.
+     */
+    private static void skipRest(InputStream data) throws IOException {
+        data.transferTo(OutputStream.nullOutputStream());
     }
 }
