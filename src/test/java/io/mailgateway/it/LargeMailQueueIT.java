@@ -11,6 +11,7 @@ import io.mailgateway.mail.QueueIds;
 import io.mailgateway.mail.QueuedMail;
 import io.mailgateway.queue.MailBodies;
 import io.mailgateway.queue.OutboundQueue;
+import io.mailgateway.queue.QueueNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.camel.CamelContext;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,7 +53,7 @@ class LargeMailQueueIT {
     MailQueue console;
 
     @Autowired
-    CamelContext camel;
+    EmbeddedActiveMQ broker;
 
 
     @Test
@@ -74,7 +75,7 @@ class LargeMailQueueIT {
         assertThat(console.getReadyCount()).isEqualTo(1);
         assertThat(count(LARGE_MESSAGES)).as("a file of its own in large-messages/").isEqualTo(1);
 
-        camel.getRouteController().startRoute("deliver");
+        resumeDelivery();
         Path outbox = DATA.resolve("outbox");
         Path captured = await().atMost(Duration.ofSeconds(30))
             .until(() -> emlContaining(outbox, "<large-queue@tool.example>"), f -> f != null);
@@ -112,7 +113,7 @@ class LargeMailQueueIT {
             assertThat(console.getReadyCount()).isEqualTo(1);
             assertThat(count(LARGE_MESSAGES)).as("no large-message file: a record in the journal").isZero();
         } finally {
-            camel.getRouteController().startRoute("deliver");
+            resumeDelivery();
         }
         Path captured = await().atMost(Duration.ofSeconds(30))
             .until(() -> emlContaining(DATA.resolve("outbox"), "<threshold@tool.example>"), f -> f != null);
@@ -123,14 +124,20 @@ class LargeMailQueueIT {
     }
 
     /**
-     * Stops the delivery route and lets the receives it had under way run out: a consumer still in its last
-     * receive (Camel's receiveTimeout, 1 s) would take a mail queued now and, stopping, roll it back, which
-     * puts the mail out of reach for the broker's redelivery delay (30 s). Its consumers stay open (cached),
-     * so there is nothing on the broker to wait for instead.
+     * Holds delivery at the broker: a paused queue keeps every mail queued and dispatches none, whatever its
+     * consumers are doing. (Stopping the delivery route was not enough: a consumer still in its last receive
+     * took the mail and, stopping, rolled it back into the broker's 30 s redelivery delay.)
      */
     private void stopDelivery() throws Exception {
-        camel.getRouteController().stopRoute("deliver");
-        Thread.sleep(2500);
+        outbound().pause();
+    }
+
+    private void resumeDelivery() {
+        outbound().resume();
+    }
+
+    private org.apache.activemq.artemis.core.server.Queue outbound() {
+        return broker.getActiveMQServer().locateQueue(QueueNames.OUTBOUND);
     }
 
     private static Path emlContaining(Path folder, String messageId) throws IOException {
